@@ -1,0 +1,13 @@
+// Package erp reads the stock extracts that jewelry ERPs (Bijou3, Cestia, M3Soft,
+// 4D) and any other source (the generic profile) drop for ecrin, and turns them into a
+// stream of Records.
+//
+// Each ERP profile lives in its own folder and registers itself here (see Register);
+// import erp/all to get every built-in profile. Decoding — encodings, BOMs, decimal
+// separators, money in integer cents, line ends — is done once, in this package, and
+// shared by the profiles.
+//
+// A reader never panics and never guesses silently: a row it cannot read is a row
+// Problem (the row is skipped and reported with its file and line, or sheet!cell); a
+// file it must refuse returns a *FileError, and the whole extract is then refused.
+package erp
