@@ -1,0 +1,66 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+const ackedColumns = `product_id, variant_id, ref, size, published, availability, quantity,
+	price_cents, restock_days`
+
+func scanAcked(sc interface{ Scan(...any) error }) (reconcile.Decision, error) {
+	var (
+		d     reconcile.Decision
+		avail string
+	)
+	err := sc.Scan(&d.ProductID, &d.VariantID, &d.Ref, &d.Size, &d.Published, &avail,
+		&d.Quantity, &d.PriceCents, &d.RestockDays)
+	d.Availability = availability(avail)
+	return d, err
+}
+
+// availability returns the shared constant for s, so a million loaded decisions do
+// not hold a million copies of four strings.
+func availability(s string) reconcile.Availability {
+	for _, a := range []reconcile.Availability{reconcile.InStock, reconcile.Preorder,
+		reconcile.Backorder, reconcile.Unavailable} {
+		if string(a) == s {
+			return a
+		}
+	}
+	return reconcile.Availability(s)
+}
+
+// Acked returns what the shop last acknowledged for each product and variant: the
+// state reconcile.Diff compares a new plan with. Decisions come back without Reason
+// and Source, which are not stored.
+func (s *Store) Acked(ctx context.Context) (map[reconcile.Target]reconcile.Decision, error) {
+	var acked map[reconcile.Target]reconcile.Decision
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM acked`).Scan(&n); err != nil {
+			return err
+		}
+		acked = make(map[reconcile.Target]reconcile.Decision, n)
+		rows, err := tx.QueryContext(ctx, `SELECT `+ackedColumns+` FROM acked`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanAcked(rows)
+			if err != nil {
+				return err
+			}
+			acked[d.Key()] = d
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load acknowledged state: %w", err)
+	}
+	return acked, nil
+}

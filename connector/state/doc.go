@@ -1,0 +1,11 @@
+// Package state is ecrin's memory between runs: one SQLite file per site holding the
+// run history, the state the web shop last acknowledged for each product and size
+// variant, the push journal (every batch written with its idempotency key before it
+// is sent, marked when the shop acknowledges it), the values each run replaced (for
+// rollback) and the reference aliases CSMs keep.
+//
+// A Store has a single connection: it is the site's one writer. Several goroutines
+// may share it. A second process opening the same file waits for the lock
+// (busy_timeout) rather than failing or corrupting it. All times are stored in UTC
+// as unix milliseconds.
+package state

@@ -1,0 +1,48 @@
+package state
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// decisions returns n distinct decisions for products prefix-0 … prefix-(n-1);
+// every third one is a size variant.
+func decisions(prefix string, n int) []reconcile.Decision {
+	out := make([]reconcile.Decision, n)
+	for i := range out {
+		d := reconcile.Decision{
+			ProductID:    fmt.Sprintf("%s-%d", prefix, i),
+			Ref:          fmt.Sprintf("REF%06d", i),
+			Published:    i%5 != 0,
+			Availability: reconcile.InStock,
+			Quantity:     i % 7,
+			PriceCents:   int64(1000 + i),
+		}
+		if i%3 == 0 {
+			d.VariantID, d.Size = fmt.Sprintf("v%d", i), "52"
+		}
+		if i%5 == 0 {
+			d.Availability, d.Quantity = reconcile.Unavailable, 0
+		}
+		out[i] = d
+	}
+	return out
+}
+
+// acceptAll is the shop's answer accepting every item.
+func acceptAll(ds []reconcile.Decision) []ItemResult {
+	out := make([]ItemResult, len(ds))
+	for i, d := range ds {
+		out[i] = ItemResult{ProductID: d.ProductID, VariantID: d.VariantID, Accepted: true}
+	}
+	return out
+}
+
+func mkdirAll(dir string) error { return os.MkdirAll(dir, 0o755) }
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}

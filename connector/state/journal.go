@@ -1,0 +1,353 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// Batch is one request of a push: the decisions sent together under one
+// idempotency key.
+type Batch struct {
+	Key   string
+	Items []reconcile.Decision
+}
+
+// PendingBatch is a journaled batch the shop has not acknowledged yet.
+type PendingBatch struct {
+	RunID RunID
+	Batch
+}
+
+// ItemResult is the shop's answer for one item of a batch.
+type ItemResult struct {
+	ProductID string
+	VariantID string
+	Accepted  bool
+	Reason    string // why the shop rejected it
+}
+
+// Target is the product or variant the result is about.
+func (r ItemResult) Target() reconcile.Target {
+	return reconcile.Target{ProductID: r.ProductID, VariantID: r.VariantID}
+}
+
+// BatchStatus is a journaled batch as the report shows it.
+type BatchStatus struct {
+	Key     string
+	Items   int
+	Acked   bool
+	AckedAt time.Time
+	Results []ItemResult // the shop's answers, once acknowledged
+}
+
+// Batch statuses in the journal.
+const (
+	batchPending = "pending"
+	batchAcked   = "acked"
+)
+
+// Journal writes all batches of run id, in order and marked pending, in one
+// transaction. Call it before sending any of them: after a crash, Pending returns
+// them with the same keys. Keys must be unique across all runs.
+func (s *Store) Journal(ctx context.Context, id RunID, batches []Batch) error {
+	now := millis(time.Now())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO batches (run_id, key, items, size, created_ms)
+			VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for _, b := range batches {
+			if b.Key == "" {
+				return errors.New("batch with an empty key")
+			}
+			items, err := json.Marshal(b.Items)
+			if err != nil {
+				return fmt.Errorf("encode batch %q: %w", b.Key, err)
+			}
+			if _, err := ins.ExecContext(ctx, id, b.Key, items, len(b.Items), now); err != nil {
+				return fmt.Errorf("batch %q: %w", b.Key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("journal %d batches of run %d: %w", len(batches), id, err)
+	}
+	return nil
+}
+
+// Pending returns the batches of any run that the shop has not acknowledged, in
+// the order they were journaled.
+func (s *Store) Pending(ctx context.Context) ([]PendingBatch, error) {
+	var out []PendingBatch
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT run_id, key, items FROM batches
+			WHERE status = 'pending' ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				b     PendingBatch
+				items []byte
+			)
+			if err := rows.Scan(&b.RunID, &b.Key, &items); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(items, &b.Items); err != nil {
+				return fmt.Errorf("decode batch %q: %w", b.Key, err)
+			}
+			out = append(out, b)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list pending batches: %w", err)
+	}
+	return out, nil
+}
+
+// Ack records the shop's answer to batch key in one transaction: the batch is
+// marked acknowledged, the acknowledged state of each accepted item becomes the
+// batch's decision, the value it replaced is kept under the batch's run (for
+// Replaced), and every answer is kept for the report. Acking a batch again is a
+// no-op. An unknown key is ErrNotFound; a result for an item the batch does not
+// hold is an error and nothing is recorded.
+func (s *Store) Ack(ctx context.Context, key string, results []ItemResult) error {
+	now := millis(time.Now())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var (
+			batchID int64
+			runID   RunID
+			status  string
+			items   []byte
+		)
+		err := tx.QueryRowContext(ctx, `SELECT id, run_id, status, items FROM batches WHERE key = ?`,
+			key).Scan(&batchID, &runID, &status, &items)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if status == batchAcked {
+			return nil
+		}
+		var decisions []reconcile.Decision
+		if err := json.Unmarshal(items, &decisions); err != nil {
+			return fmt.Errorf("decode batch: %w", err)
+		}
+		inBatch := make(map[reconcile.Target]reconcile.Decision, len(decisions))
+		for _, d := range decisions {
+			inBatch[d.Key()] = d
+		}
+		a, err := newAcker(ctx, tx, runID, now)
+		if err != nil {
+			return err
+		}
+		defer a.close()
+		for _, r := range results {
+			d, ok := inBatch[r.Target()]
+			if !ok {
+				return fmt.Errorf("result for %s/%s, which the batch does not hold", r.ProductID, r.VariantID)
+			}
+			if _, err := a.result.ExecContext(ctx, batchID, r.ProductID, r.VariantID, r.Accepted, r.Reason); err != nil {
+				return fmt.Errorf("record result for %s/%s: %w", r.ProductID, r.VariantID, err)
+			}
+			if r.Accepted {
+				if err := a.accept(ctx, d); err != nil {
+					return fmt.Errorf("acknowledge %s/%s: %w", r.ProductID, r.VariantID, err)
+				}
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE batches SET status = ?, acked_ms = ? WHERE id = ?`,
+			batchAcked, now, batchID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ack batch %q: %w", key, err)
+	}
+	return nil
+}
+
+// acker holds the statements of one Ack.
+type acker struct {
+	run                           RunID
+	now                           int64
+	result, get, put, keepReplace *sql.Stmt
+}
+
+func newAcker(ctx context.Context, tx *sql.Tx, run RunID, now int64) (*acker, error) {
+	a := &acker{run: run, now: now}
+	var err error
+	prepare := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = tx.PrepareContext(ctx, q)
+		return st
+	}
+	a.result = prepare(`INSERT INTO item_results (batch_id, product_id, variant_id, accepted, reason)
+		VALUES (?, ?, ?, ?, ?)`)
+	a.get = prepare(`SELECT ` + ackedColumns + ` FROM acked WHERE product_id = ? AND variant_id = ?`)
+	a.put = prepare(`INSERT INTO acked (product_id, variant_id, ref, size, published, availability,
+			quantity, price_cents, restock_days, run_id, acked_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (product_id, variant_id) DO UPDATE SET ref = excluded.ref, size = excluded.size,
+			published = excluded.published, availability = excluded.availability,
+			quantity = excluded.quantity, price_cents = excluded.price_cents,
+			restock_days = excluded.restock_days, run_id = excluded.run_id, acked_ms = excluded.acked_ms`)
+	// A run that sets a target twice keeps the first value it replaced.
+	a.keepReplace = prepare(`INSERT INTO replaced (run_id, product_id, variant_id, before, after)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (run_id, product_id, variant_id) DO UPDATE SET after = excluded.after`)
+	if err != nil {
+		a.close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *acker) close() {
+	for _, st := range []*sql.Stmt{a.result, a.get, a.put, a.keepReplace} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// accept makes d the acknowledged state of its target and keeps what it replaced.
+func (a *acker) accept(ctx context.Context, d reconcile.Decision) error {
+	var before []byte // NULL: never acknowledged
+	prev, err := scanAcked(a.get.QueryRowContext(ctx, d.ProductID, d.VariantID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return err
+	default:
+		if before, err = json.Marshal(prev); err != nil {
+			return err
+		}
+	}
+	after, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	if _, err := a.put.ExecContext(ctx, d.ProductID, d.VariantID, d.Ref, d.Size, d.Published,
+		string(d.Availability), d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
+		return err
+	}
+	_, err = a.keepReplace.ExecContext(ctx, a.run, d.ProductID, d.VariantID, before, after)
+	return err
+}
+
+// RunBatches returns the journaled batches of run id, in order, with the shop's
+// answers to those acknowledged.
+func (s *Store) RunBatches(ctx context.Context, id RunID) ([]BatchStatus, error) {
+	var out []BatchStatus
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, key, size, status, coalesce(acked_ms, 0)
+			FROM batches WHERE run_id = ? ORDER BY id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		index := map[int64]int{}
+		for rows.Next() {
+			var (
+				b       BatchStatus
+				batchID int64
+				status  string
+				acked   int64
+			)
+			if err := rows.Scan(&batchID, &b.Key, &b.Items, &status, &acked); err != nil {
+				return err
+			}
+			b.Acked, b.AckedAt = status == batchAcked, fromMillis(acked)
+			index[batchID] = len(out)
+			out = append(out, b)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		res, err := tx.QueryContext(ctx, `SELECT r.batch_id, r.product_id, r.variant_id, r.accepted, r.reason
+			FROM item_results r JOIN batches b ON b.id = r.batch_id
+			WHERE b.run_id = ? ORDER BY r.batch_id, r.product_id, r.variant_id`, id)
+		if err != nil {
+			return err
+		}
+		defer res.Close()
+		for res.Next() {
+			var (
+				batchID int64
+				r       ItemResult
+			)
+			if err := res.Scan(&batchID, &r.ProductID, &r.VariantID, &r.Accepted, &r.Reason); err != nil {
+				return err
+			}
+			b := &out[index[batchID]]
+			b.Results = append(b.Results, r)
+		}
+		return res.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list batches of run %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// Replaced is the acknowledged value a run replaced for one target.
+type Replaced struct {
+	Target reconcile.Target
+	Before *reconcile.Decision // nil: the shop had never acknowledged this target
+	After  reconcile.Decision
+}
+
+// Replaced returns the values run id replaced, by product then variant: pushing
+// each Before back rolls the run back. Decisions come back without Reason and
+// Source, which are not stored.
+func (s *Store) Replaced(ctx context.Context, id RunID) ([]Replaced, error) {
+	var out []Replaced
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT product_id, variant_id, before, after FROM replaced
+			WHERE run_id = ? ORDER BY product_id, variant_id`, id)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				r             Replaced
+				before, after []byte
+			)
+			if err := rows.Scan(&r.Target.ProductID, &r.Target.VariantID, &before, &after); err != nil {
+				return err
+			}
+			if before != nil {
+				r.Before = new(reconcile.Decision)
+				if err := json.Unmarshal(before, r.Before); err != nil {
+					return fmt.Errorf("decode value before for %v: %w", r.Target, err)
+				}
+			}
+			if err := json.Unmarshal(after, &r.After); err != nil {
+				return fmt.Errorf("decode value after for %v: %w", r.Target, err)
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list values replaced by run %d: %w", id, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,116 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// openTemp opens a fresh state file in a temporary folder.
+func openTemp(t testing.TB) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "site.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+func TestOpenSetsPragmas(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ pragma, want string }{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"busy_timeout", "5000"},
+		{"synchronous", "1"}, // NORMAL
+		{"user_version", fmt.Sprint(len(migrations))},
+	} {
+		var got string
+		if err := s.db.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != tc.want {
+			t.Errorf("PRAGMA %s = %q, want %q", tc.pragma, got, tc.want)
+		}
+	}
+}
+
+func TestOpenPathWithSpacesAndQuestionMark(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Program Data", "ecrin?site#1")
+	path := filepath.Join(dir, "état.db")
+	if err := mkdirAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.BeginRun(context.Background(), RunStart{Started: time.Now(), Trigger: "manual"}); err != nil {
+		t.Fatal(err)
+	}
+	if !exists(path) {
+		t.Errorf("state file not created at %s", path)
+	}
+}
+
+// TestTwoStoresOneFile has two Stores (two "processes") write the same file at
+// once: every write must succeed, waiting for the other's lock.
+func TestTwoStoresOneFile(t *testing.T) {
+	a, path := openTemp(t)
+	b, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	const perWriter = 50
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*perWriter)
+	for w, s := range []*Store{a, b, a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				key := fmt.Sprintf("w%d-%d", w, i)
+				id, err := s.BeginRun(ctx, RunStart{Started: time.Now(), Trigger: key})
+				if err == nil {
+					err = s.Journal(ctx, id, []Batch{{Key: key, Items: decisions(key, 20)}})
+				}
+				if err == nil {
+					err = s.Ack(ctx, key, acceptAll(decisions(key, 20)))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	runs, err := b.Runs(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 4*perWriter {
+		t.Errorf("%d runs, want %d", len(runs), 4*perWriter)
+	}
+	acked, err := a.Acked(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acked) != 4*perWriter*20 {
+		t.Errorf("%d acknowledged targets, want %d", len(acked), 4*perWriter*20)
+	}
+}
