@@ -65,7 +65,7 @@ func sampleRun() Run {
 			{Brand: "Pandora", Ref: "590702HV", Size: "54", OldCents: 8999, NewCents: 9499, Reason: "price_conflict", Source: "stock_20261122.csv:8"},
 		},
 		SizesWithoutPrice: []SizeWithoutPrice{
-			{Brand: "Pandora", Ref: "590702HV", Size: "60", ProductID: "p2", VariantID: "v60", Source: "stock_20261122.csv:9"},
+			{Brand: "Pandora", Ref: "590702HV", Size: "60", ProductID: "p2", VariantID: "v60", Why: "no_price", Source: "stock_20261122.csv:9"},
 		},
 		Rejections: []Rejection{
 			{Ref: "T120.407.17.041.00", ProductID: "p1", Reason: "price below the floor", Source: "stock_20261122.csv:2"},

@@ -179,7 +179,16 @@ var texts = map[string][2]string{
 	"size_without_price": {"taille sans prix", "size without a price"},
 	"unavailable":        {"indisponible", "unavailable"},
 	"price_conflict":     {"prix différents entre lignes : le plus élevé est gardé", "rows disagree on the price: the highest is kept"},
-	"edit_distance":      {"distance d'édition", "edit distance"},
+	"not_in_extract":     {"taille absente de l'extraction (d'autres tailles y sont)", "size not in the extract (other sizes are)"},
+	"no_price":           {"taille sans prix dans l'extraction", "size listed without a price"},
+
+	// How a suggestion was found (mapping rules).
+	"edit_distance": {"distance d'édition", "edit distance"},
+	"strip_prefix":  {"préfixe retiré", "prefix removed"},
+	"strip_zeros":   {"zéros de tête retirés", "leading zeros removed"},
+	"replace":       {"motif remplacé", "pattern replaced"},
+	"alias":         {"table des alias", "alias table"},
+	"lookalike":     {"lettres sosies (O/0, cyrillique…)", "look-alike letters (O/0, Cyrillic…)"},
 
 	// Row problems (erp.Code…), severities.
 	SeverityError:    {"ligne ignorée", "row skipped"},
@@ -196,6 +205,6 @@ var texts = map[string][2]string{
 	"numeric_ref":    {"référence enregistrée comme un nombre (zéros de tête perdus ?)", "reference stored as a number (leading zeros lost?)"},
 	"duplicate_line": {"ligne en double", "duplicated line"},
 	"other":          {"autre problème", "other problem"},
-	"missing_size":   {"taille manquante pour un produit décliné", "size missing for a product with sizes"},
+	"missing_size":   {"taille manquante pour un produit décliné en plusieurs tailles", "size missing for a product with several sizes"},
 	"unknown_size":   {"taille inconnue du catalogue", "size unknown to the catalog"},
 }

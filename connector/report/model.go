@@ -180,6 +180,7 @@ type SizeWithoutPrice struct {
 	Size      string `json:"size"`
 	ProductID string `json:"product_id"`
 	VariantID string `json:"variant_id,omitempty"`
+	Why       string `json:"why,omitempty"` // not_in_extract: the ERP lists other sizes; no_price: listed without a price
 	Source    string `json:"source,omitempty"`
 }
 
@@ -193,13 +194,13 @@ type Rejection struct {
 	Source    string `json:"source,omitempty"`
 }
 
-// Guard reasons: why a run was held.
+// Guard reasons: why a run was held. The values are reconcile's guard codes.
 const (
-	GuardEmptyExtract  = "empty_extract"   // no article in the extract
-	GuardFileError     = "file_error"      // the extract was refused
-	GuardRowsDrop      = "rows_drop"       // far fewer rows than the last accepted extract
-	GuardUnpublishRate = "unpublish_ratio" // too large a share of the published products would go
-	GuardUnpublishMax  = "unpublish_count" // too many products would go
-	GuardMatchDrop     = "match_drop"      // the match rate fell since the last run
-	GuardApproved      = "approved"        // a held run released by hand
+	GuardFileError     = "file_error"          // the extract was refused
+	GuardEmptyExtract  = "empty_extract"       // no article in the extract
+	GuardRowsDrop      = "min_rows_ratio"      // far fewer rows than the last accepted extract
+	GuardUnpublishRate = "max_unpublish_ratio" // too large a share of the published products would go
+	GuardUnpublishMax  = "max_unpublish_count" // too many products would go
+	GuardMatchDrop     = "max_match_drop"      // the match rate fell since the last run
+	GuardApproved      = "approved"            // a held run released by hand
 )

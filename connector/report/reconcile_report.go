@@ -186,12 +186,16 @@ var sizeCols = []column{
 	{label: "col.size", width: 9},
 	{label: "col.product", width: 12},
 	{label: "col.variant", width: 12},
+	{label: "col.reason", width: 44},
 }
 
 func writeSizesWithoutPrice(b *book, r *Run) error {
 	return b.table("sheet.sizes_no_price", sizeCols, len(r.SizesWithoutPrice), func(i int, row []any) {
 		s := &r.SizesWithoutPrice[i]
 		row[0], row[1], row[2], row[3], row[4], row[5] = s.Source, s.Brand, s.Ref, s.Size, s.ProductID, s.VariantID
+		if s.Why != "" {
+			row[6] = b.l.t(s.Why)
+		}
 	})
 }
 
