@@ -45,8 +45,8 @@ type harness struct {
 	// blocking is set by tests whose job waits: nextRun then returns while
 	// the run goes on instead of waiting for its end.
 	blocking bool
-	cancel context.CancelFunc
-	result chan error
+	cancel   context.CancelFunc
+	result   chan error
 }
 
 func startHarness(t *testing.T, c Config, now, lastRun time.Time, job Job) *harness {
