@@ -1,10 +1,15 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 // BrandTable maps the brand names an ERP writes to the catalog's brands. Names are
-// compared case-folded and trimmed. A brand that is not in the table is left out on
-// purpose: the boutique does not want it online.
+// compared case and accent folded, spaces trimmed and collapsed. A brand that is not
+// in the table is left out on purpose: the boutique does not want it online.
 type BrandTable struct {
 	byName map[string]string
 }
@@ -13,15 +18,48 @@ type BrandTable struct {
 func NewBrandTable(m map[string]string) *BrandTable {
 	t := &BrandTable{byName: make(map[string]string, len(m))}
 	for erpName, catalog := range m {
-		t.byName[foldBrand(erpName)] = catalog
+		t.byName[FoldBrand(erpName)] = catalog
 	}
 	return t
 }
 
 // Lookup returns the catalog brand of an ERP brand name.
 func (t *BrandTable) Lookup(erpBrand string) (string, bool) {
-	c, ok := t.byName[foldBrand(erpBrand)]
+	c, ok := t.byName[FoldBrand(erpBrand)]
 	return c, ok
 }
 
-func foldBrand(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+// FoldBrand is the form brand names (and categories) are compared in: accents
+// removed, upper case, spaces trimmed and collapsed. "  Hermès  paris" and
+// "HERMES PARIS" fold alike.
+func FoldBrand(s string) string {
+	if isPlainASCII(s) {
+		return strings.Join(strings.Fields(strings.ToUpper(s)), " ")
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,17 +1,80 @@
 package mapping
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-// Key is the matching key of a reference: upper case, every character that is not a
+	"golang.org/x/text/unicode/norm"
+)
+
+// Key is the base matching key of a reference, before any brand rule: Unicode NFKC,
+// upper case, look-alike letters folded to Latin, every character that is not a
 // letter or a digit removed. "T120.407.17.041.00", "t120 407 17 041 00" and
 // "T1204071704100" share the key "T1204071704100".
 func Key(ref string) string {
+	if k, ok := asciiKey(ref); ok {
+		return k
+	}
+	ref = norm.NFKC.String(ref)
 	var b strings.Builder
 	b.Grow(len(ref))
-	for _, r := range strings.ToUpper(ref) {
-		if ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
+	for _, r := range ref {
+		r = unicode.ToUpper(r)
+		if l, ok := lookalikes[r]; ok {
+			r = l
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// asciiKey is Key's fast path for the common all-ASCII reference: it needs no
+// normalisation. It returns ok false when ref holds a byte outside ASCII.
+func asciiKey(ref string) (string, bool) {
+	n := 0
+	clean := true // already a key: no copy needed
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			n++
+		case 'a' <= c && c <= 'z':
+			n++
+			clean = false
+		default:
+			clean = false
+		}
+	}
+	if clean {
+		return ref, true
+	}
+	b := make([]byte, 0, n)
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		switch {
+		case 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			b = append(b, c)
+		case 'a' <= c && c <= 'z':
+			b = append(b, c-'a'+'A')
+		}
+	}
+	return string(b), true
+}
+
+// lookalikes folds the upper-case Cyrillic and Greek letters that print like Latin
+// ones, the usual slips of a keyboard switched to another layout or of a copied
+// reference.
+var lookalikes = map[rune]rune{
+	// Cyrillic
+	'А': 'A', 'В': 'B', 'Е': 'E', 'Ё': 'E', 'К': 'K', 'М': 'M', 'Н': 'H', 'О': 'O',
+	'Р': 'P', 'С': 'C', 'Т': 'T', 'У': 'Y', 'Х': 'X', 'І': 'I', 'Ї': 'I', 'Ј': 'J',
+	'Ѕ': 'S', 'Ԛ': 'Q', 'Ԝ': 'W',
+	// Greek
+	'Α': 'A', 'Β': 'B', 'Ε': 'E', 'Ζ': 'Z', 'Η': 'H', 'Ι': 'I', 'Κ': 'K', 'Μ': 'M',
+	'Ν': 'N', 'Ο': 'O', 'Ρ': 'P', 'Τ': 'T', 'Υ': 'Y', 'Χ': 'X',
 }

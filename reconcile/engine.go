@@ -1,82 +1,342 @@
 package reconcile
 
 import (
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 )
 
-// Reconcile decides, for every catalog product, what the shop must show.
-func Reconcile(in Input) Plan {
-	var plan Plan
-	type entry struct {
-		qty   int
-		price int64
-		src   string
+// Engine reconciles an extract line by line, so that the caller never holds the
+// whole extract: NewEngine with the catalog, Add every line, then Plan.
+//
+// Memory is bounded by the catalog: each line is folded into its target's running
+// totals and only the lines that become findings are kept.
+type Engine struct {
+	catalog   []Product
+	m         *mapping.Mapper // nil: identity brands, base keys
+	preorder  []scope
+	backorder []scope
+	showcase  []scope
+
+	brands   map[string]*brandIndex // by folded catalog brand
+	erpBrand map[string]*brandIndex // by ERP brand as written; nil entry: unmapped
+	pbrand   []*brandIndex          // catalog index → its brand
+	keys     []string               // catalog index → matching key
+	base     []int32                // catalog index → its first target (the product itself)
+	sizes    []string               // target → normalised size of a variant target
+	aggs     []agg                  // target → running totals
+	dups     map[int32][]sighting   // target → every line, once it has more than one
+	groups   []*group               // keys shared by several products
+
+	status   []LineStatus
+	stats    Stats
+	unmapped map[string]*brandAcc // by folded ERP brand
+	f        Findings             // line findings, sorted in Plan
+}
+
+// brandIndex holds a catalog brand's products by key.
+type brandIndex struct {
+	name     string           // folded
+	keyer    *mapping.Keyer   // nil: mapping.Key
+	byKey    map[string]int32 // ≥ 0: catalog index; < 0: -(group+1)
+	products []int32
+}
+
+func (b *brandIndex) key(ref string) string {
+	if b.keyer == nil {
+		return mapping.Key(ref)
 	}
-	byKey := make(map[string][]int, len(in.Catalog)) // brand+key → catalog indexes
-	for i, p := range in.Catalog {
-		k := p.Brand + "\x00" + mapping.Key(p.Ref)
-		byKey[k] = append(byKey[k], i)
+	return b.keyer.Key(ref)
+}
+
+// agg is the running total of a target.
+type agg struct {
+	qty, onOrder int
+	price        int64 // the first line's price; the highest once it has several lines
+	src          string
+	lines        int32
+	hasPrice     bool
+	excluded     bool // an excluded line named the product
+}
+
+// sighting is one line of a target fed by several.
+type sighting struct {
+	src   string
+	price int64
+	has   bool
+}
+
+// group is a key several catalog products share.
+type group struct {
+	brand, key string
+	products   []int32
+	exact      []string // the products' references, trimmed and upper-cased
+	lines      []Line
+	exactHit   map[int32]bool // products matched exactly by a line
+}
+
+// brandAcc counts an unmapped ERP brand.
+type brandAcc struct {
+	spelling string
+	lines    int
+	sources  []string // the smallest, at most MaxSources
+}
+
+// NewEngine prepares a reconcile against catalog with the site's rules; m may be nil
+// (ERP brands are then catalog brands, references keyed by mapping.Key). The engine
+// keeps catalog; the caller must not change it until Plan returns.
+func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
+	e := &Engine{
+		catalog:   catalog,
+		m:         m,
+		preorder:  compileRules(rules.Preorder),
+		backorder: compileRules(rules.Backorder),
+		showcase:  compileRules(rules.Showcase),
+		brands:    make(map[string]*brandIndex),
+		erpBrand:  make(map[string]*brandIndex),
+		pbrand:    make([]*brandIndex, len(catalog)),
+		keys:      make([]string, len(catalog)),
+		base:      make([]int32, len(catalog)),
+		dups:      make(map[int32][]sighting),
+		unmapped:  make(map[string]*brandAcc),
 	}
-	seen := make(map[int]*entry)
-	unmapped := map[string]int{}
-	for _, l := range in.Lines {
-		plan.Stats.Lines++
-		if l.Brand == "" {
-			plan.Stats.Unmapped++
-			unmapped[l.ERPBrand]++
+	targets := 0
+	for i := range catalog {
+		targets += 1 + len(catalog[i].Variants)
+	}
+	e.aggs = make([]agg, targets)
+	e.sizes = make([]string, targets)
+	t := int32(0)
+	for i := range catalog {
+		p := &catalog[i]
+		e.base[i] = t
+		t++
+		for _, v := range p.Variants {
+			e.sizes[t] = mapping.NormalizeSize(v.Size)
+			t++
+		}
+		b := e.brandOf(p.Brand)
+		e.pbrand[i] = b
+		k := b.key(p.Ref)
+		e.keys[i] = k
+		b.products = append(b.products, int32(i))
+		if k == "" {
 			continue
 		}
-		idx := byKey[l.Brand+"\x00"+l.Key]
-		if len(idx) != 1 {
-			plan.Stats.Unmatched++
-			plan.Findings.Unmatched = append(plan.Findings.Unmatched, Unmatched{Line: l})
-			continue
-		}
-		plan.Stats.Matched++
-		if l.Excluded {
-			continue
-		}
-		e := seen[idx[0]]
-		if e == nil {
-			e = &entry{src: l.Source}
-			seen[idx[0]] = e
-		}
-		e.qty += l.Qty
-		if l.HasPrice && l.PriceCents > e.price {
-			e.price = l.PriceCents
+		prev, ok := b.byKey[k]
+		switch {
+		case !ok:
+			b.byKey[k] = int32(i)
+		case prev >= 0:
+			g := &group{brand: p.Brand, key: k, products: []int32{prev, int32(i)}}
+			e.groups = append(e.groups, g)
+			b.byKey[k] = -int32(len(e.groups))
+		default:
+			g := e.groups[-prev-1]
+			g.products = append(g.products, int32(i))
 		}
 	}
-	for i, p := range in.Catalog {
-		d := Decision{ProductID: p.ID, Ref: p.Ref, Availability: Unavailable, Reason: ReasonAbsent}
-		if e := seen[i]; e != nil {
-			d.Source = e.src
-			d.PriceCents = e.price
-			d.Reason = ReasonNoStock
-			if e.qty > 0 {
-				d.Published, d.Availability, d.Quantity, d.Reason = true, InStock, e.qty, ReasonInStock
-			}
+	for _, g := range e.groups {
+		for _, p := range g.products {
+			g.exact = append(g.exact, exactForm(catalog[p].Ref))
 		}
-		if d.Published {
-			plan.Stats.Published++
+	}
+	return e
+}
+
+func (e *Engine) brandOf(catalogBrand string) *brandIndex {
+	f := mapping.FoldBrand(catalogBrand)
+	b := e.brands[f]
+	if b == nil {
+		b = &brandIndex{name: f, byKey: make(map[string]int32)}
+		if e.m != nil {
+			b.keyer = e.m.KeyerFor(catalogBrand)
+		}
+		e.brands[f] = b
+	}
+	return b
+}
+
+// exactForm is how references compare for an exact match: trimmed, upper case.
+func exactForm(ref string) string { return strings.ToUpper(strings.TrimSpace(ref)) }
+
+// mapBrand returns the catalog brand index of an ERP brand, nil when unmapped. A
+// brand mapped to a catalog brand without products gets an empty index.
+func (e *Engine) mapBrand(erpBrand string) *brandIndex {
+	if b, ok := e.erpBrand[erpBrand]; ok {
+		return b
+	}
+	var b *brandIndex
+	if e.m == nil {
+		b = e.brands[mapping.FoldBrand(erpBrand)]
+	} else if cb, ok := e.m.Brand(erpBrand); ok {
+		b = e.brandOf(cb)
+	}
+	e.erpBrand[erpBrand] = b
+	return b
+}
+
+// Add reconciles one extract line.
+func (e *Engine) Add(l Line) {
+	st := e.add(&l)
+	e.status = append(e.status, st)
+	e.stats.Lines++
+	switch st {
+	case LineMatched:
+		e.stats.Matched++
+	case LineUnmapped:
+		e.stats.Unmapped++
+	case LineUnmatched:
+		e.stats.Unmatched++
+	case LineAmbiguous:
+		e.stats.Ambiguous++
+	case LineExcluded:
+		e.stats.Excluded++
+	case LineRowError:
+		e.stats.RowErrors++
+	case LineUnknownSize:
+		e.stats.UnknownSize++
+	}
+}
+
+func (e *Engine) add(l *Line) LineStatus {
+	b := e.mapBrand(l.ERPBrand)
+	if b == nil {
+		e.countUnmapped(l)
+		return LineUnmapped
+	}
+	key := b.key(l.Ref)
+	p := int32(-1)
+	var g *group
+	if at, ok := b.byKey[key]; ok && key != "" {
+		if at >= 0 {
+			p = at
 		} else {
-			plan.Stats.Unpublished++
+			g = e.groups[-at-1]
+			p = g.exactMatch(l.Ref)
 		}
-		plan.Decisions = append(plan.Decisions, d)
 	}
-	sort.Slice(plan.Decisions, func(i, j int) bool {
-		a, b := plan.Decisions[i], plan.Decisions[j]
-		if a.ProductID != b.ProductID {
-			return a.ProductID < b.ProductID
+	if l.Excluded {
+		x := Excluded{Line: *l}
+		if p >= 0 {
+			x.ProductID = e.catalog[p].ID
+			e.aggs[e.base[p]].excluded = true
 		}
-		return a.VariantID < b.VariantID
-	})
-	for b, n := range unmapped {
-		plan.Findings.UnmappedBrands = append(plan.Findings.UnmappedBrands, BrandCount{b, n})
+		e.f.Excluded = append(e.f.Excluded, x)
+		return LineExcluded
 	}
-	sort.Slice(plan.Findings.UnmappedBrands, func(i, j int) bool {
-		return plan.Findings.UnmappedBrands[i].Brand < plan.Findings.UnmappedBrands[j].Brand
-	})
-	return plan
+	switch {
+	case p < 0 && g != nil:
+		g.lines = append(g.lines, *l)
+		return LineAmbiguous
+	case p < 0:
+		e.f.Unmatched = append(e.f.Unmatched, Unmatched{Line: *l, Brand: b.name, Key: key})
+		return LineUnmatched
+	case g != nil:
+		if g.exactHit == nil {
+			g.exactHit = make(map[int32]bool)
+		}
+		g.exactHit[p] = true
+	}
+	t, st := e.target(p, l)
+	if st != LineMatched {
+		return st
+	}
+	e.feed(t, l)
+	return LineMatched
+}
+
+// exactMatch returns the one product of the group whose reference is exactly ref,
+// else -1.
+func (g *group) exactMatch(ref string) int32 {
+	x := exactForm(ref)
+	found := int32(-1)
+	for i, r := range g.exact {
+		if r == x {
+			if found >= 0 {
+				return -1
+			}
+			found = g.products[i]
+		}
+	}
+	return found
+}
+
+// target finds the target of a matched line: the product, or the variant of its size.
+func (e *Engine) target(p int32, l *Line) (int32, LineStatus) {
+	prod := &e.catalog[p]
+	t := e.base[p]
+	n := len(prod.Variants)
+	if n == 0 {
+		return t, LineMatched
+	}
+	size := mapping.NormalizeSize(l.RawSize)
+	if size == "" {
+		if n == 1 {
+			return t + 1, LineMatched
+		}
+		e.f.RowErrors = append(e.f.RowErrors, RowError{Line: *l, Code: RowMissingSize, ProductID: prod.ID,
+			Message: "no size on a product sold in several sizes"})
+		return -1, LineRowError
+	}
+	for v := range n {
+		if e.sizes[t+1+int32(v)] == size {
+			return t + 1 + int32(v), LineMatched
+		}
+	}
+	e.f.UnknownSizes = append(e.f.UnknownSizes, UnknownSize{ProductID: prod.ID, Ref: prod.Ref, Size: size, Line: *l})
+	return -1, LineUnknownSize
+}
+
+// feed adds a line to its target's totals.
+func (e *Engine) feed(t int32, l *Line) {
+	a := &e.aggs[t]
+	a.qty += max(l.Qty, 0)
+	a.onOrder += max(l.OnOrder, 0)
+	a.lines++
+	if a.lines == 1 {
+		a.src, a.price, a.hasPrice = l.Source, l.PriceCents, l.HasPrice
+		return
+	}
+	if a.lines == 2 {
+		e.dups[t] = append(e.dups[t], sighting{a.src, a.price, a.hasPrice})
+	}
+	e.dups[t] = append(e.dups[t], sighting{l.Source, l.PriceCents, l.HasPrice})
+	if l.HasPrice && (!a.hasPrice || l.PriceCents > a.price) {
+		a.price, a.hasPrice = l.PriceCents, true
+	}
+}
+
+func (e *Engine) countUnmapped(l *Line) {
+	f := mapping.FoldBrand(l.ERPBrand)
+	a := e.unmapped[f]
+	if a == nil {
+		a = &brandAcc{spelling: l.ERPBrand}
+		e.unmapped[f] = a
+	}
+	a.lines++
+	if len(a.sources) > 0 {
+		c := compareSource(l.Source, a.sources[0])
+		if c < 0 || c == 0 && l.ERPBrand < a.spelling {
+			a.spelling = l.ERPBrand
+		}
+	}
+	i, _ := slices.BinarySearchFunc(a.sources, l.Source, compareSource)
+	if i < MaxSources {
+		a.sources = slices.Insert(a.sources, i, l.Source)
+		if len(a.sources) > MaxSources {
+			a.sources = a.sources[:MaxSources]
+		}
+	}
+}
+
+// Reconcile decides, for every catalog product, what the shop must show, from lines
+// already in memory. It is NewEngine, Add and Plan.
+func Reconcile(in Input) Plan {
+	e := NewEngine(in.Catalog, in.Rules, in.Mapper)
+	for _, l := range in.Lines {
+		e.Add(l)
+	}
+	return e.Plan()
 }

@@ -1,14 +1,13 @@
 package reconcile
 
-// Line is one extract row once mapped: the reference keyed, the brand mapped to the
-// catalog's, the size normalised. The connector builds it from an erp.Record.
+import "github.com/ecrin-connect/ecrin/mapping"
+
+// Line is one extract row as the ERP wrote it. The connector fills it from an
+// erp.Record; the engine maps the brand, keys the reference and normalises the size.
 type Line struct {
 	Ref        string // the reference as typed in the ERP
-	Key        string // the matching key of Ref (mapping.Keyer)
 	ERPBrand   string // the brand as typed in the ERP
-	Brand      string // the catalog brand; empty when the ERP brand is not mapped
-	Size       string // normalised size (mapping.NormalizeSize); empty when none
-	RawSize    string // the size as typed
+	RawSize    string // the size (TLD) as typed; empty when none
 	Label      string
 	Qty        int
 	OnOrder    int
@@ -48,6 +47,10 @@ const (
 
 // Decision is what the shop must show for one product, or one size variant of a
 // declinable product. Quantities and prices are absolute, never increments.
+//
+// A declinable product with variants gets one decision for the product (VariantID
+// empty: published when one of its sizes is, quantity summed, no price) and one per
+// variant (its own stock, price and availability; Published says the size is on sale).
 type Decision struct {
 	ProductID    string       `json:"product_id"`
 	VariantID    string       `json:"variant_id,omitempty"`
@@ -59,7 +62,8 @@ type Decision struct {
 	PriceCents   int64        `json:"price_cents,omitempty"` // 0: no price from the ERP, the shop keeps its own
 	RestockDays  int          `json:"restock_days,omitempty"`
 	Reason       string       `json:"-"` // why, for the report (a Reason… constant)
-	Source       string       `json:"-"` // the extract line(s) that decided it
+	Source       string       `json:"-"` // the first extract line that decided it (natural order); empty when absent
+	Lines        int          `json:"-"` // how many extract lines decided it (duplicates summed)
 }
 
 // Key identifies a decision's target.
@@ -77,27 +81,28 @@ func (d Decision) Same(o Decision) bool {
 		d.Quantity == o.Quantity && d.PriceCents == o.PriceCents && d.RestockDays == o.RestockDays
 }
 
-// Decision reasons, for the report.
+// Decision reasons, for the report. Every catalog target ends with exactly one.
 const (
-	ReasonInStock   = "in_stock"
-	ReasonPreorder  = "preorder"
-	ReasonBackorder = "backorder"
-	ReasonNoStock   = "no_stock"
-	ReasonAbsent    = "absent"
-	ReasonExcluded  = "excluded"
-	ReasonShowcase  = "showcase"
-	ReasonNoPrice   = "size_without_price"
+	ReasonInStock   = "in_stock"           // stock > 0
+	ReasonPreorder  = "preorder"           // no stock, on order, a pre-order rule covers it
+	ReasonBackorder = "backorder"          // no stock, a backorder rule covers it
+	ReasonNoStock   = "no_stock"           // in the extract, no stock, no rule: not purchasable
+	ReasonAbsent    = "absent"             // not in the extract: unpublished
+	ReasonExcluded  = "excluded"           // only lines with an excluded status: treated as absent
+	ReasonShowcase  = "showcase"           // absent, but a showcase rule keeps its brand online
+	ReasonNoPrice   = "size_without_price" // a size the extract does not price: not on sale
 )
 
-// Input is everything one reconcile needs.
+// Input is everything one reconcile needs when the lines are already in memory.
 type Input struct {
 	Lines   []Line
 	Catalog []Product
 	Rules   Rules
+	Mapper  *mapping.Mapper // nil: ERP brands are catalog brands, references keyed by mapping.Key
 }
 
 // Rules are the site's stock rules. Zero value: no pre-order, no backorder, no
-// showcase.
+// showcase. When several rules of a kind cover a product, the first one wins.
 type Rules struct {
 	Preorder  []Rule `yaml:"preorder" json:"preorder,omitempty"`
 	Backorder []Rule `yaml:"backorder" json:"backorder,omitempty"`
@@ -105,7 +110,8 @@ type Rules struct {
 }
 
 // Rule applies to the whole site when its scope is empty, else to the listed brands,
-// categories or references (any of them).
+// categories or references (any of them). Brands and categories are compared case
+// and accent folded, references by their base key (mapping.Key).
 type Rule struct {
 	Brands     []string `yaml:"brands" json:"brands,omitempty"`
 	Categories []string `yaml:"categories" json:"categories,omitempty"`
@@ -113,56 +119,80 @@ type Rule struct {
 	DelayDays  int      `yaml:"delay_days" json:"delay_days,omitempty"`
 }
 
-// Plan is the outcome of one reconcile: one decision per catalog target, sorted by
-// product then variant, and the findings.
+// Plan is the outcome of one reconcile.
+//
+// Decisions hold one decision per catalog target (product, or product and each of
+// its variants), sorted by product then variant — except the products of an
+// ambiguous key hit by the extract: they are left as the shop has them (no
+// decision) and listed in Findings.Ambiguous. So every catalog product ends in
+// exactly one status: its decision's Reason, or ambiguous.
+//
+// Lines holds one status per extract line, in the order the lines were given (index
+// i is the i-th line added): one byte per line, so a report can account for every
+// line of a million-line extract. The findings carry the lines whose status is not
+// LineMatched (with their Source); a matched line is found through the decision it
+// fed.
 type Plan struct {
 	Decisions []Decision
 	Findings  Findings
 	Stats     Stats
+	Lines     []LineStatus
 }
 
-// Stats counts a plan.
+// LineStatus is how one extract line ended.
+type LineStatus uint8
+
+const (
+	LineMatched     LineStatus = iota + 1 // fed a catalog target's decision
+	LineUnmapped                          // its brand is not in the brand table: ignored on purpose
+	LineUnmatched                         // no catalog product has its reference (Findings.Unmatched)
+	LineAmbiguous                         // its key names several catalog products (Findings.Ambiguous)
+	LineExcluded                          // its status keeps it off the web (Findings.Excluded)
+	LineRowError                          // matched, but cannot be applied (Findings.RowErrors)
+	LineUnknownSize                       // matched, but the catalog lacks its size (Findings.UnknownSizes)
+)
+
+var lineStatusNames = [...]string{"", "matched", "unmapped_brand", "unmatched", "ambiguous", "excluded", "row_error", "unknown_size"}
+
+// String returns the status's stable code ("matched", "unmatched", …), for reports.
+func (s LineStatus) String() string {
+	if int(s) < len(lineStatusNames) && s != 0 {
+		return lineStatusNames[s]
+	}
+	return "unknown"
+}
+
+// Stats counts a plan. Line counts add up to Lines; product counts to Products.
 type Stats struct {
-	Lines       int // extract lines considered
-	Matched     int // lines matched to a catalog product
+	Lines       int // extract lines given to the engine
+	Matched     int // lines with LineMatched
 	Unmatched   int
+	Ambiguous   int // lines hitting an ambiguous key
 	Unmapped    int // lines of an unmapped brand
-	Published   int // targets published
-	Unpublished int // targets not published
-	Preorder    int
-	Backorder   int
+	Excluded    int
+	RowErrors   int
+	UnknownSize int
+
+	Products          int // catalog products
+	Published         int // products the plan publishes
+	Unpublished       int // products the plan does not publish
+	AmbiguousProducts int // products left as they are (ambiguous key hit by the extract)
+	WasPublished      int // products the catalog shows published before the run
+	Unpublishing      int // products the catalog shows published that the plan unpublishes
+
+	Targets   int // decisions
+	Preorder  int // targets on pre-order
+	Backorder int // targets on backorder
+	Showcase  int // targets kept online by a showcase rule
 }
 
-// MatchRate is the share of mapped lines that matched, 0..1.
+// MatchRate is the share of mapped, non-excluded lines whose product was found
+// (whatever their size), 0..1.
 func (s Stats) MatchRate() float64 {
-	mapped := s.Matched + s.Unmatched
+	found := s.Matched + s.RowErrors + s.UnknownSize
+	mapped := found + s.Unmatched + s.Ambiguous
 	if mapped == 0 {
 		return 0
 	}
-	return float64(s.Matched) / float64(mapped)
-}
-
-// Findings are what CSMs act on.
-type Findings struct {
-	Unmatched      []Unmatched
-	UnmappedBrands []BrandCount
-}
-
-// Unmatched is an extract reference that matched no catalog product.
-type Unmatched struct {
-	Line        Line
-	Suggestions []Suggestion
-}
-
-// Suggestion is a catalog reference close to an unmatched one.
-type Suggestion struct {
-	Ref       string
-	ProductID string
-	Distance  int
-}
-
-// BrandCount is an ERP brand with the number of its lines.
-type BrandCount struct {
-	Brand string
-	Lines int
+	return float64(found) / float64(mapped)
 }

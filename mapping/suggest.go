@@ -1,0 +1,208 @@
+package mapping
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Suggestion bounds: at most MaxSuggestions keys, none further than MaxDistance
+// edits away.
+const (
+	MaxSuggestions = 3
+	MaxDistance    = 3
+)
+
+// Match is a key near the one looked up.
+type Match struct {
+	Key      string
+	Item     int // what the caller added with the key (a catalog index)
+	Distance int // edit distance (Levenshtein) between the keys
+}
+
+// Suggester finds, among the keys of a brand, the nearest to a key that matched
+// nothing. It is not safe for concurrent use.
+type Suggester struct {
+	brands map[string]*Index // by folded brand
+}
+
+// NewSuggester returns an empty suggester.
+func NewSuggester() *Suggester { return &Suggester{brands: make(map[string]*Index)} }
+
+// Add records a key of a catalog brand, with the caller's item.
+func (s *Suggester) Add(brand, key string, item int) {
+	f := FoldBrand(brand)
+	ix := s.brands[f]
+	if ix == nil {
+		ix = &Index{}
+		s.brands[f] = ix
+	}
+	ix.Add(key, item)
+}
+
+// Suggest returns up to MaxSuggestions keys of the brand within MaxDistance edits of
+// key, nearest first (ties by key, then item).
+func (s *Suggester) Suggest(brand, key string) []Match {
+	ix := s.brands[FoldBrand(brand)]
+	if ix == nil {
+		return nil
+	}
+	return ix.Nearest(key, MaxSuggestions, MaxDistance)
+}
+
+// Index holds the keys of one brand for near-match look-ups. Candidates are filtered
+// by length and by shared bigrams (an edit destroys at most two of a key's bigrams)
+// before a Levenshtein distance bounded by the allowed distance is computed.
+type Index struct {
+	keys    []string
+	items   []int
+	post    map[bigram][]int32 // distinct bigram → positions in keys; built on the first look-up
+	byLen   map[int][]int32    // key length in runes → positions, for keys too short to filter
+	count   []uint16           // scratch, one per key
+	touched []int32
+}
+
+type bigram uint64
+
+// Add records a key with the caller's item. Adding after a look-up is allowed.
+func (ix *Index) Add(key string, item int) {
+	ix.keys = append(ix.keys, key)
+	ix.items = append(ix.items, item)
+	if ix.post != nil {
+		ix.index(int32(len(ix.keys) - 1))
+	}
+}
+
+func (ix *Index) build() {
+	ix.post = make(map[bigram][]int32)
+	ix.byLen = make(map[int][]int32)
+	for i := range ix.keys {
+		ix.index(int32(i))
+	}
+}
+
+func (ix *Index) index(i int32) {
+	k := ix.keys[i]
+	ix.byLen[utf8.RuneCountInString(k)] = append(ix.byLen[utf8.RuneCountInString(k)], i)
+	for _, g := range bigrams(k, nil) {
+		ix.post[g] = append(ix.post[g], i)
+	}
+	ix.count = append(ix.count, 0)
+}
+
+// bigrams appends the distinct bigrams of s to buf.
+func bigrams(s string, buf []bigram) []bigram {
+	buf = buf[:0]
+	var prev rune = -1
+	for _, r := range s {
+		if prev >= 0 {
+			g := bigram(prev)<<32 | bigram(r)
+			if !slices.Contains(buf, g) {
+				buf = append(buf, g)
+			}
+		}
+		prev = r
+	}
+	return buf
+}
+
+// Nearest returns up to n keys within maxDist edits of key, nearest first (ties by
+// key, then item). The key itself is returned too when it was added.
+func (ix *Index) Nearest(key string, n, maxDist int) []Match {
+	if n <= 0 || key == "" || len(ix.keys) == 0 {
+		return nil
+	}
+	if ix.post == nil {
+		ix.build()
+	}
+	q := []rune(key)
+	var best []Match
+	consider := func(i int32) {
+		d, ok := levenshtein(q, ix.keys[i], maxDist)
+		if !ok {
+			return
+		}
+		best = append(best, Match{Key: ix.keys[i], Item: ix.items[i], Distance: d})
+		if len(best) > 4*n { // keep the working set small
+			sortMatches(best)
+			best = best[:n]
+		}
+	}
+	grams := bigrams(key, nil)
+	need := len(grams) - 2*maxDist
+	if need < 1 {
+		for l := len(q) - maxDist; l <= len(q)+maxDist; l++ {
+			for _, i := range ix.byLen[l] {
+				consider(i)
+			}
+		}
+	} else {
+		for _, g := range grams {
+			for _, i := range ix.post[g] {
+				if ix.count[i] == 0 {
+					ix.touched = append(ix.touched, i)
+				}
+				if ix.count[i] < 1<<16-1 {
+					ix.count[i]++
+				}
+			}
+		}
+		for _, i := range ix.touched {
+			if int(ix.count[i]) >= need {
+				consider(i)
+			}
+			ix.count[i] = 0
+		}
+		ix.touched = ix.touched[:0]
+	}
+	sortMatches(best)
+	if len(best) > n {
+		best = best[:n]
+	}
+	return best
+}
+
+func sortMatches(m []Match) {
+	slices.SortFunc(m, func(a, b Match) int {
+		if a.Distance != b.Distance {
+			return a.Distance - b.Distance
+		}
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return a.Item - b.Item
+	})
+}
+
+// levenshtein returns the edit distance between a and b when it is at most max.
+func levenshtein(a []rune, bs string, max int) (int, bool) {
+	b := []rune(bs)
+	if d := len(a) - len(b); d > max || -d > max {
+		return 0, false
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > max {
+			return 0, false
+		}
+		prev, cur = cur, prev
+	}
+	if d := prev[len(b)]; d <= max {
+		return d, true
+	}
+	return 0, false
+}

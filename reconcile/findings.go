@@ -1,0 +1,114 @@
+package reconcile
+
+// Findings are what CSMs act on. Every list is sorted so that the same inputs give
+// the same findings whatever the order of the lines; every entry carries its source
+// line(s).
+type Findings struct {
+	Unmatched         []Unmatched        // by brand, key, source
+	Ambiguous         []Ambiguous        // by brand, key
+	UnmappedBrands    []BrandCount       // by ERP brand
+	RowErrors         []RowError         // by source
+	PriceConflicts    []PriceConflict    // by product, variant
+	SizesWithoutPrice []SizeWithoutPrice // by product, variant
+	UnknownSizes      []UnknownSize      // by product, size, source
+	Excluded          []Excluded         // by source
+}
+
+// Unmatched is an extract line whose reference matched no catalog product.
+type Unmatched struct {
+	Line        Line
+	Brand       string       // the catalog brand the ERP brand maps to
+	Key         string       // the matching key that was looked up
+	Suggestions []Suggestion // up to 3 nearest catalog references of the brand, nearest first
+}
+
+// Suggestion is a catalog reference close to an unmatched one.
+type Suggestion struct {
+	Ref       string
+	ProductID string
+	Distance  int // edit distance between the keys
+}
+
+// Ambiguous is a key shared by several catalog products of a brand: none of them is
+// matched by key. Lines are the extract lines that hit it (none when the extract
+// does not mention it); their products are then left as the shop has them.
+type Ambiguous struct {
+	Brand    string
+	Key      string
+	Products []ProductRef // by product id
+	Lines    []Line       // by source
+}
+
+// ProductRef names a catalog product in a finding.
+type ProductRef struct {
+	ID  string
+	Ref string
+}
+
+// MaxSources caps the example source lines a per-brand finding carries.
+const MaxSources = 10
+
+// BrandCount is an ERP brand that the brand table does not map, with the number of
+// its lines and the first of them (natural order, at most MaxSources).
+type BrandCount struct {
+	Brand   string // as the ERP writes it (the first spelling met in natural source order)
+	Lines   int
+	Sources []string
+}
+
+// Row error codes.
+const (
+	RowMissingSize = "missing_size" // no size on a declinable product with several sizes
+)
+
+// RowError is an extract line the engine could not apply.
+type RowError struct {
+	Line      Line
+	Code      string // a Row… constant
+	ProductID string
+	Message   string // in English, for logs and developers
+}
+
+// PriceConflict is a target fed by several lines with different prices: the highest
+// is kept.
+type PriceConflict struct {
+	ProductID string
+	VariantID string
+	Ref       string
+	Size      string
+	Prices    []int64 // the distinct prices seen, ascending
+	Kept      int64   // the price decided (the highest)
+	Sources   []string
+}
+
+// Why a size has no price.
+const (
+	NoPriceNotInExtract = "not_in_extract" // the extract lists other sizes of the product, not this one
+	NoPriceNoPrice      = "no_price"       // the extract lists the size without a price
+)
+
+// SizeWithoutPrice is a size variant that stays off sale because the extract gives it
+// no price.
+type SizeWithoutPrice struct {
+	ProductID string
+	VariantID string
+	Ref       string
+	Size      string
+	Why       string   // a NoPrice… constant
+	Sources   []string // the lines of the size (NoPriceNoPrice), else empty
+}
+
+// UnknownSize is an extract line whose size the catalog product does not have.
+type UnknownSize struct {
+	ProductID string
+	Ref       string
+	Size      string // normalised
+	Line      Line
+}
+
+// Excluded is an extract line whose status keeps the article off the web. ProductID
+// is the product it names, empty when it names none.
+type Excluded struct {
+	Line      Line
+	ProductID string
+}

@@ -1,0 +1,360 @@
+package reconcile
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/ecrin-connect/ecrin/mapping"
+)
+
+// Plan decides every catalog target from the lines added so far and sorts the
+// findings. Call it once, after the last Add.
+func (e *Engine) Plan() Plan {
+	plan := Plan{Lines: e.status, Stats: e.stats}
+	st := &plan.Stats
+	held := e.heldProducts()
+	plan.Decisions = make([]Decision, 0, len(e.aggs))
+	for _, p := range e.byID() {
+		prod := &e.catalog[p]
+		st.Products++
+		if prod.Published {
+			st.WasPublished++
+		}
+		if held[p] {
+			st.AmbiguousProducts++
+			continue
+		}
+		from := len(plan.Decisions)
+		plan.Decisions = e.decideProduct(p, plan.Decisions, &plan.Findings)
+		leaves := plan.Decisions[from:]
+		pd := leaves[0]
+		if len(leaves) > 1 {
+			leaves = leaves[1:]
+		}
+		for _, d := range leaves {
+			switch {
+			case d.Reason == ReasonShowcase:
+				st.Showcase++
+			case d.Availability == Preorder:
+				st.Preorder++
+			case d.Availability == Backorder:
+				st.Backorder++
+			}
+		}
+		if pd.Published {
+			st.Published++
+		} else {
+			st.Unpublished++
+			if prod.Published {
+				st.Unpublishing++
+			}
+		}
+	}
+	st.Targets = len(plan.Decisions)
+
+	f := &plan.Findings
+	f.Excluded = e.f.Excluded
+	slices.SortFunc(f.Excluded, func(a, b Excluded) int { return compareLine(&a.Line, &b.Line) })
+	f.RowErrors = e.f.RowErrors
+	slices.SortFunc(f.RowErrors, func(a, b RowError) int { return compareLine(&a.Line, &b.Line) })
+	f.UnknownSizes = e.f.UnknownSizes
+	slices.SortFunc(f.UnknownSizes, func(a, b UnknownSize) int {
+		return cmp.Or(strings.Compare(a.ProductID, b.ProductID), strings.Compare(a.Size, b.Size), compareLine(&a.Line, &b.Line))
+	})
+	f.Unmatched = e.f.Unmatched
+	slices.SortFunc(f.Unmatched, func(a, b Unmatched) int {
+		return cmp.Or(strings.Compare(a.Brand, b.Brand), strings.Compare(a.Key, b.Key), compareLine(&a.Line, &b.Line))
+	})
+	e.suggest(f.Unmatched)
+	f.Ambiguous = e.ambiguous()
+	f.UnmappedBrands = e.unmappedBrands()
+	return plan
+}
+
+// heldProducts are the products of an ambiguous key that the extract names without
+// an exact match: they are left as the shop has them.
+func (e *Engine) heldProducts() map[int32]bool {
+	held := make(map[int32]bool)
+	for _, g := range e.groups {
+		if len(g.lines) == 0 {
+			continue
+		}
+		for _, p := range g.products {
+			if !g.exactHit[p] {
+				held[p] = true
+			}
+		}
+	}
+	return held
+}
+
+// byID returns the catalog indexes in product id order.
+func (e *Engine) byID() []int32 {
+	order := make([]int32, len(e.catalog))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	byID := func(a, b int32) int { return strings.Compare(e.catalog[a].ID, e.catalog[b].ID) }
+	if !slices.IsSortedFunc(order, byID) {
+		slices.SortStableFunc(order, byID)
+	}
+	return order
+}
+
+// ruleMemo evaluates a product's rules once, when first needed.
+type ruleMemo struct {
+	e     *Engine
+	p     *Product
+	brand string
+	done  [3]bool
+	delay [3]int
+	ok    [3]bool
+}
+
+const (
+	rulePreorder = iota
+	ruleBackorder
+	ruleShowcase
+)
+
+func (r *ruleMemo) get(kind int) (int, bool) {
+	if !r.done[kind] {
+		rules := [...][]scope{r.e.preorder, r.e.backorder, r.e.showcase}[kind]
+		r.delay[kind], r.ok[kind] = firstCovering(rules, r.p, r.brand)
+		r.done[kind] = true
+	}
+	return r.delay[kind], r.ok[kind]
+}
+
+// decideProduct appends the decisions of catalog product p: one for a simple
+// product; one for a declinable product followed by one per variant, by variant id.
+func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision {
+	prod := &e.catalog[p]
+	rules := &ruleMemo{e: e, p: prod, brand: e.pbrand[p].name}
+	t := e.base[p]
+	excluded := e.aggs[t].excluded
+	if len(prod.Variants) == 0 {
+		return append(out, e.decide(prod, t, -1, false, excluded, rules, f))
+	}
+	seen := false
+	for v := range prod.Variants {
+		if e.aggs[t+1+int32(v)].lines > 0 {
+			seen = true
+			break
+		}
+	}
+	at := len(out)
+	out = append(out, Decision{}) // the product's, filled from its variants below
+	for _, v := range variantOrder(prod.Variants) {
+		out = append(out, e.decide(prod, t+1+int32(v), v, seen, excluded, rules, f))
+	}
+	pd := Decision{ProductID: prod.ID, Ref: prod.Ref}
+	best := -1
+	for i, d := range out[at+1:] {
+		pd.Published = pd.Published || d.Published
+		pd.Quantity += d.Quantity
+		pd.Lines += d.Lines
+		if d.Source != "" && (pd.Source == "" || compareSource(d.Source, pd.Source) < 0) {
+			pd.Source = d.Source
+		}
+		if best < 0 || reasonRank(d.Reason) < reasonRank(out[at+1+best].Reason) {
+			best = i
+		}
+	}
+	b := out[at+1+best]
+	pd.Availability, pd.RestockDays, pd.Reason = b.Availability, b.RestockDays, b.Reason
+	out[at] = pd
+	return out
+}
+
+// variantOrder returns the variant indexes by variant id.
+func variantOrder(vs []Variant) []int {
+	order := make([]int, len(vs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(vs[a].ID, vs[b].ID) })
+	return order
+}
+
+// reasonRank orders reasons from the best for a product to the worst: a declinable
+// product shows its best variant's.
+func reasonRank(r string) int {
+	switch r {
+	case ReasonInStock:
+		return 0
+	case ReasonPreorder:
+		return 1
+	case ReasonBackorder:
+		return 2
+	case ReasonShowcase:
+		return 3
+	case ReasonNoStock:
+		return 4
+	case ReasonNoPrice:
+		return 5
+	case ReasonExcluded:
+		return 6
+	}
+	return 7
+}
+
+// decide applies the decision table to one target: a simple product (v < 0) or
+// variant v of a declinable product. seen says whether the extract names another
+// size of the product; excluded whether an excluded line names the product.
+func (e *Engine) decide(prod *Product, t int32, v int, seen, excluded bool, rules *ruleMemo, f *Findings) Decision {
+	d := Decision{ProductID: prod.ID, Ref: prod.Ref, Availability: Unavailable}
+	if v >= 0 {
+		d.VariantID, d.Size = prod.Variants[v].ID, prod.Variants[v].Size
+	}
+	a := &e.aggs[t]
+	if a.lines == 0 {
+		switch {
+		case excluded:
+			d.Reason = ReasonExcluded
+		case v >= 0 && seen:
+			d.Reason = ReasonNoPrice
+			f.SizesWithoutPrice = append(f.SizesWithoutPrice, SizeWithoutPrice{ProductID: d.ProductID, VariantID: d.VariantID,
+				Ref: d.Ref, Size: d.Size, Why: NoPriceNotInExtract})
+		default:
+			if _, ok := rules.get(ruleShowcase); !ok {
+				d.Reason = ReasonAbsent
+				break
+			}
+			d.Published, d.Reason = true, ReasonShowcase
+			if delay, ok := rules.get(ruleBackorder); ok {
+				d.Availability, d.RestockDays = Backorder, delay
+			}
+		}
+		return d
+	}
+	d.Lines = int(a.lines)
+	d.Source = a.src
+	if a.hasPrice {
+		d.PriceCents = a.price
+	}
+	if dups := e.dups[t]; len(dups) > 0 {
+		d.Source = e.conflicts(d, dups, f)
+	}
+	switch {
+	case v >= 0 && !a.hasPrice:
+		d.Reason = ReasonNoPrice
+		f.SizesWithoutPrice = append(f.SizesWithoutPrice, SizeWithoutPrice{ProductID: d.ProductID, VariantID: d.VariantID,
+			Ref: d.Ref, Size: d.Size, Why: NoPriceNoPrice, Sources: e.sources(t)})
+	case a.qty > 0:
+		d.Published, d.Availability, d.Quantity, d.Reason = true, InStock, a.qty, ReasonInStock
+	default:
+		if delay, ok := rules.get(rulePreorder); ok && a.onOrder > 0 {
+			d.Published, d.Availability, d.RestockDays, d.Reason = true, Preorder, delay, ReasonPreorder
+		} else if delay, ok := rules.get(ruleBackorder); ok {
+			d.Published, d.Availability, d.RestockDays, d.Reason = true, Backorder, delay, ReasonBackorder
+		} else {
+			d.Reason = ReasonNoStock
+		}
+	}
+	return d
+}
+
+// conflicts reports the differing prices of a target fed by several lines and
+// returns its first source in natural order.
+func (e *Engine) conflicts(d Decision, dups []sighting, f *Findings) string {
+	first := dups[0].src
+	var prices []int64
+	for _, s := range dups {
+		if compareSource(s.src, first) < 0 {
+			first = s.src
+		}
+		if s.has && !slices.Contains(prices, s.price) {
+			prices = append(prices, s.price)
+		}
+	}
+	if len(prices) > 1 {
+		slices.Sort(prices)
+		f.PriceConflicts = append(f.PriceConflicts, PriceConflict{ProductID: d.ProductID, VariantID: d.VariantID,
+			Ref: d.Ref, Size: d.Size, Prices: prices, Kept: d.PriceCents, Sources: sightingSources(dups)})
+	}
+	return first
+}
+
+// sources returns the source lines of a target, in natural order.
+func (e *Engine) sources(t int32) []string {
+	if dups := e.dups[t]; len(dups) > 0 {
+		return sightingSources(dups)
+	}
+	return []string{e.aggs[t].src}
+}
+
+func sightingSources(dups []sighting) []string {
+	out := make([]string, len(dups))
+	for i, s := range dups {
+		out[i] = s.src
+	}
+	slices.SortFunc(out, compareSource)
+	return out
+}
+
+// suggest fills the suggestions of the unmatched lines (sorted by brand and key),
+// once per distinct key.
+func (e *Engine) suggest(um []Unmatched) {
+	if len(um) == 0 {
+		return
+	}
+	sg := mapping.NewSuggester()
+	added := make(map[string]bool)
+	for i := range um {
+		if i > 0 && um[i].Brand == um[i-1].Brand && um[i].Key == um[i-1].Key {
+			um[i].Suggestions = um[i-1].Suggestions
+			continue
+		}
+		b := e.brands[um[i].Brand]
+		if b == nil || um[i].Key == "" {
+			continue
+		}
+		if !added[b.name] {
+			for _, p := range b.products {
+				sg.Add(b.name, e.keys[p], int(p))
+			}
+			added[b.name] = true
+		}
+		for _, m := range sg.Suggest(b.name, um[i].Key) {
+			p := &e.catalog[m.Item]
+			um[i].Suggestions = append(um[i].Suggestions, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance})
+		}
+	}
+}
+
+func (e *Engine) ambiguous() []Ambiguous {
+	out := make([]Ambiguous, 0, len(e.groups))
+	for _, g := range e.groups {
+		a := Ambiguous{Key: g.key, Lines: g.lines}
+		for _, p := range g.products {
+			a.Products = append(a.Products, ProductRef{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref})
+		}
+		slices.SortFunc(a.Products, func(x, y ProductRef) int { return cmp.Or(strings.Compare(x.ID, y.ID), strings.Compare(x.Ref, y.Ref)) })
+		slices.SortFunc(a.Lines, func(x, y Line) int { return compareLine(&x, &y) })
+		a.Brand = e.catalog[g.products[0]].Brand
+		for _, p := range g.products {
+			if e.catalog[p].ID == a.Products[0].ID {
+				a.Brand = e.catalog[p].Brand
+				break
+			}
+		}
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(x, y Ambiguous) int {
+		return cmp.Or(strings.Compare(mapping.FoldBrand(x.Brand), mapping.FoldBrand(y.Brand)), strings.Compare(x.Key, y.Key))
+	})
+	return out
+}
+
+func (e *Engine) unmappedBrands() []BrandCount {
+	out := make([]BrandCount, 0, len(e.unmapped))
+	for _, a := range e.unmapped {
+		out = append(out, BrandCount{Brand: a.spelling, Lines: a.lines, Sources: slices.Clone(a.sources)})
+	}
+	slices.SortFunc(out, func(x, y BrandCount) int {
+		return cmp.Or(strings.Compare(mapping.FoldBrand(x.Brand), mapping.FoldBrand(y.Brand)), strings.Compare(x.Brand, y.Brand))
+	})
+	return out
+}
