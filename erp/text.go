@@ -16,10 +16,11 @@ type TextReader struct {
 	Options Options
 
 	// Marker, when set, receives the rows whose first field starts with '#' instead
-	// of the header and article handling (M3Soft's first line and trailer).
-	Marker func(loc Location, fields []string) error
-	// End, when set, is called once the last row is read, with the summary so far
-	// and the number of article rows seen (records and row errors).
+	// of the header and article handling (M3Soft's first line and trailer), with the
+	// number of article rows seen so far.
+	Marker func(loc Location, fields []string, articles int) error
+	// End, when set, is called once the last row is read, with the location of the
+	// last row and the number of article rows seen (records and row errors).
 	End func(loc Location, articles int) error
 }
 
@@ -161,7 +162,7 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 		}
 		fields = splitRow(fields[:0], decoded, ends)
 		if t.Marker != nil && len(fields) > 0 && strings.HasPrefix(fields[0], "#") {
-			if err := t.Marker(loc, fields); err != nil {
+			if err := t.Marker(loc, fields, articles); err != nil {
 				return sum, err
 			}
 			continue
