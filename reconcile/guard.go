@@ -10,6 +10,9 @@ const (
 	DefaultMaxMatchDrop      = 20.0 // a match rate falling by more than 20 points is held
 )
 
+// epsilon absorbs float rounding, so that a value exactly at a limit passes.
+const epsilon = 1e-9
+
 // Limits are a site's guard settings. A zero field takes its default; a negative
 // field turns that check off.
 type Limits struct {
@@ -92,7 +95,7 @@ func Guard(in GuardInput) Verdict {
 	}
 	prev := in.Previous
 	if prev != nil && prev.Rows > 0 && st.Lines > 0 && lim.MinRowsRatio > 0 {
-		if ratio := float64(st.Lines) / float64(prev.Rows); ratio < lim.MinRowsRatio {
+		if ratio := float64(st.Lines) / float64(prev.Rows); ratio < lim.MinRowsRatio-epsilon {
 			hold(GuardMinRows, fmt.Sprintf("the extract has %d rows, %.0f%% of the %d of the last accepted run (minimum %.0f%%)",
 				st.Lines, ratio*100, prev.Rows, lim.MinRowsRatio*100),
 				map[string]float64{"rows": float64(st.Lines), "previous_rows": float64(prev.Rows), "ratio": ratio, "limit": lim.MinRowsRatio})
@@ -103,7 +106,7 @@ func Guard(in GuardInput) Verdict {
 		published = prev.Published
 	}
 	if lim.MaxUnpublishRatio > 0 && published > 0 && st.Unpublishing > 0 {
-		if ratio := float64(st.Unpublishing) / float64(published); ratio > lim.MaxUnpublishRatio {
+		if ratio := float64(st.Unpublishing) / float64(published); ratio > lim.MaxUnpublishRatio+epsilon {
 			hold(GuardMaxUnpublishRatio, fmt.Sprintf("the run would unpublish %d of %d published products (%.0f%%, maximum %.0f%%)",
 				st.Unpublishing, published, ratio*100, lim.MaxUnpublishRatio*100),
 				map[string]float64{"unpublish": float64(st.Unpublishing), "published": float64(published), "ratio": ratio, "limit": lim.MaxUnpublishRatio})
@@ -115,7 +118,7 @@ func Guard(in GuardInput) Verdict {
 	}
 	if prev != nil && lim.MaxMatchDrop > 0 && st.Lines > 0 {
 		cur := st.MatchRate()
-		if drop := (prev.MatchRate - cur) * 100; drop > lim.MaxMatchDrop {
+		if drop := (prev.MatchRate - cur) * 100; drop > lim.MaxMatchDrop+epsilon {
 			hold(GuardMatchDrop, fmt.Sprintf("the match rate fell from %.1f%% to %.1f%% (maximum drop %.0f points)",
 				prev.MatchRate*100, cur*100, lim.MaxMatchDrop),
 				map[string]float64{"match_rate": cur, "previous_match_rate": prev.MatchRate, "drop_points": drop, "limit": lim.MaxMatchDrop})

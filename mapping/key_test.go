@@ -1,0 +1,45 @@
+package mapping
+
+import "testing"
+
+func TestKey(t *testing.T) {
+	tests := []struct {
+		name, ref, want string
+	}{
+		{"dots", "T120.407.17.041.00", "T1204071704100"},
+		{"spaces lower case", "t120 407 17 041 00", "T1204071704100"},
+		{"already a key", "T1204071704100", "T1204071704100"},
+		{"dashes slashes", "GC-12/B_3", "GC12B3"},
+		{"full-width NFKC", "ＴＩＳ１２", "TIS12"},
+		{"ligature NFKC", "ﬁne-1", "FINE1"},
+		{"cyrillic look-alikes", "Т120.АВС", "T120ABC"}, // Cyrillic Т, А, В, С
+		{"cyrillic lower case", "т120.авс", "T120ABC"},
+		{"greek look-alikes", "ΑΒ-ΕΟ1", "ABEO1"},
+		{"accented letter kept", "CÉ-1", "CÉ1"},
+		{"nbsp and tabs", "A\u00a0B\tC", "ABC"},
+		{"empty", "", ""},
+		{"punctuation only", "-./", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Key(tt.ref); got != tt.want {
+				t.Errorf("Key(%q) = %q, want %q", tt.ref, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFoldBrand(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Hermès", "HERMES"},
+		{"  hermes  ", "HERMES"},
+		{"Maison  Tissot", "MAISON TISSOT"},
+		{" Éclat   d'Or ", "ECLAT D'OR"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := FoldBrand(tt.in); got != tt.want {
+			t.Errorf("FoldBrand(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package mapping
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMapperBrand(t *testing.T) {
+	m, err := New(Config{Brands: map[string]string{
+		"TISSOT":       "Tissot",
+		"Hermès Paris": "Hermès",
+		"ZZ bijoux":    "Zeta",
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		erp, want string
+		ok        bool
+	}{
+		{"tissot", "Tissot", true},
+		{" Tissot ", "Tissot", true},
+		{"HERMES PARIS", "Hermès", true},
+		{"hermès  paris", "Hermès", true},
+		{"zz BIJOUX", "Zeta", true},
+		{"Swatch", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := m.Brand(tt.erp)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("Brand(%q) = %q, %v; want %q, %v", tt.erp, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestMapperKeyRules(t *testing.T) {
+	m, err := New(Config{
+		Rules: map[string][]KeyRule{
+			"Tissot":  {{StripPrefix: "TISSOT-"}, {StripLeadingZeros: true}},
+			"Pandora": {{Replace: `^(\d+)[A-Z]+$`, With: "$1"}},
+			"Orde":    {{StripLeadingZeros: true}, {StripPrefix: "X"}}, // order matters
+		},
+		Aliases: []Alias{
+			{Brand: "Tissot", Old: "T-OLD-1", Canonical: "T120.407"},
+			{Brand: "tissot", Old: "tissot-00777", Canonical: "T120.407"}, // old spelling keyed through the rules
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, brand, ref, want string
+	}{
+		{"prefix stripped", "Tissot", "TISSOT-T120.407", "T120407"},
+		{"prefix keyed first", "Tissot", "tissot t120 407", "T120407"},
+		{"leading zeros after prefix", "Tissot", "TISSOT-000123", "123"},
+		{"brand folded", "TISSOT", "Tissot-0042", "42"},
+		{"alias", "Tissot", "t old 1", "T120407"},
+		{"alias through rules", "Tissot", "TISSOT-777", "T120407"},
+		{"regex", "Pandora", "790500CZ", "790500"},
+		{"regex no match", "Pandora", "ABC", "ABC"},
+		{"rule order", "Orde", "00X12", "12"},
+		{"rule order: zeros were stripped before the prefix", "Orde", "X0012", "0012"},
+		{"other brand untouched", "Swatch", "TISSOT-0042", "TISSOT0042"},
+		{"alias only for its brand", "Swatch", "T-OLD-1", "TOLD1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := m.Key(tt.brand, tt.ref); got != tt.want {
+				t.Errorf("Key(%q, %q) = %q, want %q", tt.brand, tt.ref, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		c    Config
+		want []string // parts of the error
+	}{
+		{"bad regex", Config{Rules: map[string][]KeyRule{"Tissot": {{StripLeadingZeros: true}, {Replace: "(["}}}},
+			[]string{`brand "Tissot"`, "rule 2", `replace "(["`}},
+		{"empty rule", Config{Rules: map[string][]KeyRule{"Pandora": {{}}}},
+			[]string{`brand "Pandora"`, "rule 1", "exactly one"}},
+		{"two actions", Config{Rules: map[string][]KeyRule{"Pandora": {{StripPrefix: "P", StripLeadingZeros: true}}}},
+			[]string{`brand "Pandora"`, "exactly one"}},
+		{"prefix without letters", Config{Rules: map[string][]KeyRule{"Pandora": {{StripPrefix: "--"}}}},
+			[]string{`brand "Pandora"`, `strip_prefix "--"`}},
+		{"alias incomplete", Config{Aliases: []Alias{{Brand: "Tissot", Old: "A1"}}},
+			[]string{"alias 1", `brand "Tissot"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(tt.c)
+			if err == nil {
+				t.Fatal("New accepted a bad configuration")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
+}

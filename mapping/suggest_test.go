@@ -1,0 +1,91 @@
+package mapping
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+func TestLevenshtein(t *testing.T) {
+	tests := []struct {
+		a, b string
+		max  int
+		want int
+		ok   bool
+	}{
+		{"ABC", "ABC", 3, 0, true},
+		{"ABC", "ABD", 3, 1, true},
+		{"ABC", "AC", 3, 1, true},
+		{"KITTEN", "SITTING", 3, 3, true},
+		{"KITTEN", "SITTING", 2, 0, false},
+		{"A", "ABCDE", 3, 0, false},
+		{"", "AB", 3, 2, true},
+		{"ÉTÉ", "ETE", 3, 2, true},
+	}
+	for _, tt := range tests {
+		got, ok := levenshtein([]rune(tt.a), tt.b, tt.max)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("levenshtein(%q, %q, %d) = %d, %v; want %d, %v", tt.a, tt.b, tt.max, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	s := NewSuggester()
+	for i, k := range []string{"T1204071704100", "T1204071704101", "T1204071704199", "T9999999999999", "T12040717041", "AB1", "AB2"} {
+		s.Add("Tissot", k, i)
+	}
+	s.Add("Swatch", "T1204071704100", 100) // another brand's key is never suggested
+
+	got := s.Suggest("TISSOT", "T1204071704109")
+	want := []Match{
+		{Key: "T1204071704100", Item: 0, Distance: 1},
+		{Key: "T1204071704101", Item: 1, Distance: 1},
+		{Key: "T1204071704199", Item: 2, Distance: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Suggest = %+v, want %+v", got, want)
+	}
+	// A short key is searched by length, not by bigrams.
+	if got := s.Suggest("Tissot", "AB3"); len(got) != 2 || got[0].Key != "AB1" || got[1].Key != "AB2" {
+		t.Errorf("Suggest(AB3) = %+v", got)
+	}
+	if got := s.Suggest("Tissot", "ZZZZZZZZZZZZZZ"); len(got) != 0 {
+		t.Errorf("Suggest of a far key = %+v, want none", got)
+	}
+	if got := s.Suggest("Unknown", "T1204071704100"); got != nil {
+		t.Errorf("Suggest for an unknown brand = %+v", got)
+	}
+}
+
+// TestNearestMatchesBruteForce checks the bigram filter never drops a key a full
+// scan finds.
+func TestNearestMatchesBruteForce(t *testing.T) {
+	var ix Index
+	var keys []string
+	for i := range 3000 {
+		k := fmt.Sprintf("R%07d", (i*7919)%100000)
+		keys = append(keys, k)
+		ix.Add(k, i)
+	}
+	for q := range 200 {
+		query := fmt.Sprintf("R%07d", (q*104729)%100000)
+		if q%3 == 0 {
+			query = query[:4] + query[5:] // a deleted digit
+		}
+		got := ix.Nearest(query, 3, MaxDistance)
+		var all []Match
+		for i, k := range keys {
+			if d, ok := levenshtein([]rune(query), k, MaxDistance); ok {
+				all = append(all, Match{Key: k, Item: i, Distance: d})
+			}
+		}
+		sortMatches(all)
+		if len(all) > 3 {
+			all = all[:3]
+		}
+		if !reflect.DeepEqual(got, all) && !(len(got) == 0 && len(all) == 0) {
+			t.Fatalf("Nearest(%q) = %+v, full scan %+v", query, got, all)
+		}
+	}
+}
