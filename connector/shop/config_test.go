@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -58,5 +60,25 @@ func TestSecretNeverPrints(t *testing.T) {
 		if s := fmt.Sprintf(format, c); strings.Contains(s, "topsecret") {
 			t.Errorf("%s shows the secret: %s", format, s)
 		}
+	}
+}
+
+func TestConfigYAML(t *testing.T) {
+	src := `
+url: https://shop.example/ecrin
+boutique: B042
+secret: must-not-be-read
+batch_size: 250
+timeout: 10s
+backoff_base: 200ms
+`
+	var c Config
+	if err := yaml.Unmarshal([]byte(src), &c); err != nil {
+		t.Fatal(err)
+	}
+	want := Config{URL: "https://shop.example/ecrin", Boutique: "B042", BatchSize: 250,
+		Timeout: 10 * time.Second, BackoffBase: 200 * time.Millisecond}
+	if c != want {
+		t.Errorf("got %+v\nwant %+v", c, want)
 	}
 }

@@ -9,11 +9,10 @@ import (
 
 // Protocol headers.
 const (
-	headerBoutique   = "X-Ecrin-Boutique"
-	headerTimestamp  = "X-Ecrin-Timestamp"
-	headerSignature  = "X-Ecrin-Signature"
-	headerIdemKey    = "Idempotency-Key"
-	headerIdemReplay = "Idempotent-Replayed"
+	headerBoutique  = "X-Ecrin-Boutique"
+	headerTimestamp = "X-Ecrin-Timestamp"
+	headerSignature = "X-Ecrin-Signature"
+	headerIdemKey   = "Idempotency-Key"
 )
 
 // sign returns the X-Ecrin-Signature value: "v1=" and the hex HMAC-SHA256 of
