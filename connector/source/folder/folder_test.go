@@ -20,7 +20,7 @@ import (
 var fastRules = source.Rules{StableInterval: 30 * time.Millisecond, MaxWait: 5 * time.Second, RetryBackoff: time.Millisecond}
 
 // put writes a file of the export folder with the given modification time.
-func put(t *testing.T, dir, name, content string, mod time.Time) {
+func put(t testing.TB, dir, name, content string, mod time.Time) {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -313,5 +313,30 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		if _, err := New(opts, source.Env{}); err == nil {
 			t.Errorf("New(%+v) accepted", opts)
 		}
+	}
+}
+
+// The example in testdata decodes with every field known and is valid.
+func TestExampleConfig(t *testing.T) {
+	f, err := os.Open("../../../testdata/ftp/folder.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	var opts Options
+	if err := dec.Decode(&opts); err != nil {
+		t.Fatal(err)
+	}
+	want := Options{Path: `C:\ERP\Export`, Rules: source.Rules{
+		Pattern: "stock_*.csv", Marker: ".done", StableInterval: 10 * time.Second, MaxWait: 10 * time.Minute,
+		After: source.AfterKeep, Attempts: 3, RetryBackoff: 2 * time.Second,
+	}}
+	if opts != want {
+		t.Fatalf("decoded %+v\nwant %+v", opts, want)
+	}
+	if _, err := New(opts, source.Env{}); err != nil {
+		t.Fatal(err)
 	}
 }

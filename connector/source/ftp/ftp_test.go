@@ -405,3 +405,31 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		}
 	}
 }
+
+// The example in testdata decodes with every field known and is valid.
+func TestExampleConfig(t *testing.T) {
+	f, err := os.Open("../../../testdata/ftp/ftp.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	var opts Options
+	if err := dec.Decode(&opts); err != nil {
+		t.Fatal(err)
+	}
+	want := Options{
+		Host: "ftp.boutique.example", Port: 21, User: "ecrin", TLS: TLSExplicit, Dir: "/export", Timeout: 30 * time.Second,
+		Rules: source.Rules{
+			Pattern: "stock_*.csv", StableInterval: 10 * time.Second, MaxWait: 10 * time.Minute,
+			After: source.AfterMove, MoveTo: "/export/done", Attempts: 3, RetryBackoff: 2 * time.Second,
+		},
+	}
+	if opts != want {
+		t.Fatalf("decoded %+v\nwant %+v", opts, want)
+	}
+	if _, err := New(opts, source.Env{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -47,7 +47,7 @@ type serverConfig struct {
 	wrap   func(server.Driver) server.Driver // misbehaviour
 }
 
-func startServer(t *testing.T, cfg serverConfig) *testServer {
+func startServer(t testing.TB, cfg serverConfig) *testServer {
 	t.Helper()
 	ts := &testServer{root: t.TempDir()}
 	var driver server.Driver
@@ -120,7 +120,7 @@ func (a *countingAuth) CheckPasswd(_ *server.Context, user, pass string) (bool, 
 }
 
 // put writes a file of the served folder with the given modification time.
-func (ts *testServer) put(t *testing.T, name, content string, mod time.Time) {
+func (ts *testServer) put(t testing.TB, name, content string, mod time.Time) {
 	t.Helper()
 	p := filepath.Join(ts.root, name)
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -147,7 +147,7 @@ func (ts *testServer) options(mode string) Options {
 
 // selfSigned makes a certificate for 127.0.0.1 and returns the server
 // config and the PEM file a client trusts it with.
-func selfSigned(t *testing.T) (*tls.Config, string) {
+func selfSigned(t testing.TB) (*tls.Config, string) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

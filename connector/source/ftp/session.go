@@ -65,10 +65,12 @@ func (ss *session) hangUp() {
 }
 
 // fail drops the connection after an error that may have left it unusable
-// and returns err.
+// (anything but an FTP reply, or a 421 "closing control connection": the
+// server's idle timeout while the fetcher waited between polls) and returns
+// err.
 func (ss *session) fail(err error) error {
 	var reply *textproto.Error
-	if !errors.As(err, &reply) {
+	if !errors.As(err, &reply) || reply.Code == ftp.StatusNotAvailable {
 		ss.hangUp()
 	}
 	return err
@@ -105,7 +107,7 @@ func (ss *session) List(ctx context.Context) ([]source.File, error) {
 		entries, err = c.List(dir)
 	}
 	if err != nil {
-		return nil, ss.fail(fmt.Errorf("list %q: %w", dir, err))
+		return nil, ss.fail(err)
 	}
 	precise := c.IsTimePreciseInList()
 	files := make([]source.File, 0, len(entries))
@@ -137,7 +139,7 @@ func (ss *session) Open(ctx context.Context, name string) (io.ReadCloser, error)
 	}
 	r, err := c.Retr(ss.remote(name))
 	if err != nil {
-		return nil, ss.fail(fmt.Errorf("retrieve %q: %w", name, err))
+		return nil, ss.fail(err)
 	}
 	return &download{Response: r, ss: ss}, nil
 }
