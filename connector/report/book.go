@@ -119,6 +119,9 @@ func (b *book) table(name string, cols []column, n int, each func(i int, row []a
 	if err := b.f.AutoFilter(title, "A1:"+last, nil); err != nil {
 		return fmt.Errorf("set autofilter on sheet %q: %w", title, err)
 	}
+	if err := b.printLayout(title); err != nil {
+		return err
+	}
 	sw, err := b.stream(title, cols)
 	if err != nil {
 		return err
@@ -144,6 +147,21 @@ func (b *book) table(name string, cols []column, n int, each func(i int, row []a
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("write sheet %q: %w", title, err)
+	}
+	return nil
+}
+
+// printLayout prints a sheet landscape, one page wide: set before streaming, like
+// the autofilter.
+func (b *book) printLayout(title string) error {
+	err := b.f.SetPageLayout(title, &excelize.PageLayoutOptions{
+		Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	})
+	if err == nil {
+		err = b.f.SetSheetProps(title, &excelize.SheetPropsOptions{FitToPage: ptr(true)})
+	}
+	if err != nil {
+		return fmt.Errorf("set print layout of sheet %q: %w", title, err)
 	}
 	return nil
 }
@@ -215,9 +233,9 @@ func duration(d time.Duration) string {
 	return strconv.FormatInt(s, 10) + " s"
 }
 
-// write writes the finished workbook to w.
+// write writes the finished workbook to w. The summary is already the active sheet:
+// SetActiveSheet would parse every streamed sheet back into memory.
 func (b *book) write(w io.Writer) error {
-	b.f.SetActiveSheet(0)
 	if _, err := b.f.WriteTo(w); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}

@@ -13,13 +13,18 @@ type item struct {
 	kind  kind
 }
 
-var summaryCols = []column{{width: 38}, {width: 52}, {width: 12}, {width: 12}, {width: 12}}
+// summaryCols fit the brand table; a long value (checksum, file name) runs over
+// the empty cells on its right.
+var summaryCols = []column{{width: 38}, {width: 14}, {width: 12}, {width: 12}, {width: 12}}
 
-// summary writes the first sheet: the items under a title row, the match rate per
-// brand, and the reasons of the verdict.
+// summary writes the first sheet: the items under a title row, the reasons of the
+// verdict, and the match rate per brand.
 func (b *book) summary(title, site string, items []item, brands []BrandRate, reasons []Reason) error {
 	name, err := b.sheet("sheet.summary")
 	if err != nil {
+		return err
+	}
+	if err := b.printLayout(name); err != nil {
 		return err
 	}
 	sw, err := b.stream(name, summaryCols)
@@ -51,18 +56,6 @@ func (b *book) summary(title, site string, items []item, brands []BrandRate, rea
 		}
 	}
 	r++ // a blank line between sections
-	if err := put(excelize.Cell{StyleID: b.title, Value: b.l.t("sum.brands")}); err != nil {
-		return err
-	}
-	if err := head("col.brand", "col.lines", "col.matched", "col.unmatched", "col.rate"); err != nil {
-		return err
-	}
-	for _, br := range brands {
-		if err := put(br.Brand, br.Lines, br.Matched, br.Unmatched, b.cell(percent, br.Rate())); err != nil {
-			return err
-		}
-	}
-	r++
 	if err := put(excelize.Cell{StyleID: b.title, Value: b.l.t("sum.reasons")}); err != nil {
 		return err
 	}
@@ -71,6 +64,18 @@ func (b *book) summary(title, site string, items []item, brands []BrandRate, rea
 	}
 	for _, rs := range reasons {
 		if err := put(b.l.t(rs.Code), rs.Detail); err != nil {
+			return err
+		}
+	}
+	r++
+	if err := put(excelize.Cell{StyleID: b.title, Value: b.l.t("sum.brands")}); err != nil {
+		return err
+	}
+	if err := head("col.brand", "col.lines", "col.matched", "col.unmatched", "col.rate"); err != nil {
+		return err
+	}
+	for _, br := range brands {
+		if err := put(br.Brand, br.Lines, br.Matched, br.Unmatched, b.cell(percent, br.Rate())); err != nil {
 			return err
 		}
 	}
