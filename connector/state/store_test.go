@@ -114,3 +114,43 @@ func TestTwoStoresOneFile(t *testing.T) {
 		t.Errorf("%d acknowledged targets, want %d", len(acked), 4*perWriter*20)
 	}
 }
+
+// TestSecondStoreWaitsForLock holds a write transaction open on one Store while
+// another writes: the second waits for the lock (busy_timeout), then succeeds
+// after the first commits.
+func TestSecondStoreWaitsForLock(t *testing.T) {
+	a, path := openTemp(t)
+	b, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+
+	tx, err := a.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first RunID
+	if err := tx.QueryRowContext(ctx, `INSERT INTO runs (started_ms, trigger, extract_name,
+		extract_sha256, profile) VALUES (1, 'a', '', '', '') RETURNING id`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	var second RunID
+	go func() {
+		var err error
+		second, err = b.BeginRun(ctx, RunStart{Started: time.Now(), Trigger: "b"})
+		done <- err
+	}()
+	time.Sleep(200 * time.Millisecond) // let b block on the lock
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("second store: %v", err)
+	}
+	if second != first+1 {
+		t.Errorf("second store's run is %d, want %d: it did not wait for the first's commit", second, first+1)
+	}
+}
