@@ -29,7 +29,7 @@ const (
 
 func (st Status) valid() bool {
 	switch st {
-	case StatusDone, StatusHeld, StatusFailed, StatusNoExtract, StatusSkippedDuplicate,
+	case StatusRunning, StatusDone, StatusHeld, StatusFailed, StatusNoExtract, StatusSkippedDuplicate,
 		StatusApproved, StatusRolledBack:
 		return true
 	}
@@ -81,8 +81,9 @@ func (s *Store) BeginRun(ctx context.Context, r RunStart) (RunID, error) {
 	return id, nil
 }
 
-// FinishRun records how run id ended. A run may be finished again (a held run
-// later approved or rolled back).
+// FinishRun records how run id ended. With StatusRunning it records the counts of
+// a run still pushing. A run may be finished again (a held run later approved, a
+// run rolled back).
 func (s *Store) FinishRun(ctx context.Context, id RunID, e RunEnd) error {
 	if !e.Status.valid() {
 		return fmt.Errorf("finish run %d: invalid status %q", id, e.Status)

@@ -62,6 +62,31 @@ func TestRunRoundTrip(t *testing.T) {
 	}
 }
 
+// TestFinishRunWhileRunning records a run's counts before its push, then its end.
+func TestFinishRunWhileRunning(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	id, err := s.BeginRun(ctx, RunStart{Started: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, end := range []RunEnd{
+		{Status: StatusRunning, Rows: 10, Matched: 9},
+		{Status: StatusDone, Rows: 10, Matched: 9, Pushed: 4, Finished: time.Now()},
+	} {
+		if err := s.FinishRun(ctx, id, end); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Run(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != end.Status || r.Matched != 9 || r.Pushed != end.Pushed || r.Finished.IsZero() != end.Finished.IsZero() {
+			t.Errorf("after FinishRun(%+v): %+v", end, r.RunEnd)
+		}
+	}
+}
+
 func TestFinishRunRejects(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
@@ -77,7 +102,7 @@ func TestFinishRunRejects(t *testing.T) {
 	}{
 		{"unknown run", id + 1, RunEnd{Status: StatusDone}, ErrNotFound},
 		{"no status", id, RunEnd{}, nil},
-		{"running", id, RunEnd{Status: StatusRunning}, nil},
+		{"unknown status", id, RunEnd{Status: "paused"}, nil},
 		{"bad verdict", id, RunEnd{Status: StatusHeld, Verdict: json.RawMessage(`{"a":`)}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
