@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Run is everything the reconcile report of one run shows. Times are UTC; TimeZone
 // is only used to display them.
@@ -204,3 +208,8 @@ const (
 	GuardMatchDrop     = "max_match_drop"      // the match rate fell since the last run
 	GuardApproved      = "approved"            // a held run released by hand
 )
+
+// sortBrands orders brands by name, for a stable report.
+func sortBrands(b []BrandRate) {
+	slices.SortFunc(b, func(x, y BrandRate) int { return strings.Compare(x.Brand, y.Brand) })
+}

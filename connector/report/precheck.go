@@ -176,3 +176,15 @@ func alternatives(list []Suggestion) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// PrecheckOf turns the model of a run that pushed nothing into a precheck against
+// catalog, assessed with minRate (see Assess).
+func PrecheckOf(r Run, catalog string, minRate float64) Precheck {
+	p := Precheck{
+		Site: r.Site, Profile: r.Profile, File: r.File, SHA256: r.SHA256, Catalog: catalog,
+		At: r.Started, TimeZone: r.TimeZone, Counts: r.Counts, Brands: r.Brands,
+		Unmatched: r.Unmatched, Ambiguous: r.Ambiguous, UnmappedBrands: r.UnmappedBrands, RowErrors: r.RowErrors,
+	}
+	p.Missing = Assess(p, minRate)
+	return p
+}

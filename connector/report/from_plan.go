@@ -1,0 +1,199 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// Facts are what a run knows besides its plan, for FromPlan.
+type Facts struct {
+	ID, Site, Profile, File, SHA256 string
+	TimeZone                        string // the boutique's IANA zone
+	Started, Finished               time.Time
+
+	Read     erp.Summary         // what the ERP reader counted
+	Problems []erp.Problem       // the reader's row errors and warnings, in file order
+	Catalog  []reconcile.Product // the catalog reconciled against: brands for the report
+	Changes  []reconcile.Change  // what differs from the shop's last acknowledged state
+	Verdict  reconcile.Verdict
+	Status   string // a Status… constant; empty: held when the verdict holds, else accepted
+
+	Pushed     int         // decisions sent
+	Rejections []Rejection // what the shop refused
+}
+
+// FromPlan builds the report model of a run from its plan and facts.
+func FromPlan(plan reconcile.Plan, f Facts) Run {
+	brandOf := make(map[string]string, len(f.Catalog))
+	for _, p := range f.Catalog {
+		brandOf[p.ID] = p.Brand
+	}
+	st := plan.Stats
+	run := Run{
+		ID: f.ID, Site: f.Site, Profile: f.Profile, File: f.File, SHA256: f.SHA256,
+		Started: f.Started.UTC(), Finished: f.Finished.UTC(), TimeZone: f.TimeZone,
+		Counts: Counts{
+			RowsRead:  f.Read.Rows,
+			RowErrors: f.Read.RowErrors + st.RowErrors + st.UnknownSize,
+			Warnings:  f.Read.Warnings,
+			// reconcile counts as found a line whose product matched, whatever its size.
+			Matched: st.Matched + st.RowErrors + st.UnknownSize, Unmatched: st.Unmatched,
+			Ambiguous: st.Ambiguous, Unmapped: st.Unmapped, Excluded: st.Excluded,
+			Published: st.Published, Unpublished: st.Unpublished,
+			Preorder: st.Preorder, Backorder: st.Backorder,
+			Pushed: f.Pushed, Rejected: len(f.Rejections),
+		},
+		Verdict:    verdict(f),
+		Rejections: f.Rejections,
+	}
+	if run.Counts.RowsRead == 0 {
+		run.Counts.RowsRead = st.Lines
+	}
+	// Brands are grouped case-folded (findings may carry the engine's folded
+	// spelling) and named as the catalog writes them: decisions come first.
+	perBrand := map[string]*BrandRate{}
+	brand := func(name string) *BrandRate {
+		k := strings.ToUpper(name)
+		b := perBrand[k]
+		if b == nil {
+			b = &BrandRate{Brand: name}
+			perBrand[k] = b
+		}
+		return b
+	}
+	for _, d := range plan.Decisions {
+		o := Outcome{
+			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
+			Availability: string(d.Availability), Quantity: d.Quantity, PriceCents: d.PriceCents,
+			RestockDays: d.RestockDays, Reason: d.Reason, Source: d.Source,
+		}
+		if d.Published {
+			run.Published = append(run.Published, o)
+		} else {
+			run.Unpublished = append(run.Unpublished, o)
+		}
+		if d.VariantID == "" && d.Lines > 0 { // a product's decision sums its sizes' lines
+			b := brand(o.Brand)
+			b.Matched += d.Lines
+			b.Lines += d.Lines
+		}
+	}
+	fd := plan.Findings
+	for _, u := range fd.Unmatched {
+		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
+		for _, s := range u.Suggestions {
+			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: "edit_distance", SameBrand: true})
+		}
+		run.Unmatched = append(run.Unmatched, out)
+		b := brand(u.Brand)
+		b.Unmatched++
+		b.Lines++
+	}
+	for _, a := range fd.Ambiguous {
+		var candidates []string
+		for _, p := range a.Products {
+			candidates = append(candidates, p.Ref+" ("+p.ID+")")
+		}
+		if len(a.Lines) == 0 { // a catalog problem the extract does not hit
+			run.Ambiguous = append(run.Ambiguous, Ambiguous{Brand: a.Brand, Key: a.Key, Candidates: candidates})
+		}
+		for _, l := range a.Lines {
+			run.Ambiguous = append(run.Ambiguous, Ambiguous{Brand: a.Brand, Ref: l.Ref, Key: a.Key, Candidates: candidates, Source: l.Source})
+		}
+		b := brand(a.Brand)
+		b.Lines += len(a.Lines)
+	}
+	for _, u := range fd.UnmappedBrands {
+		run.UnmappedBrands = append(run.UnmappedBrands, UnmappedBrand{Brand: u.Brand, Lines: u.Lines, Source: first(u.Sources)})
+	}
+	for _, p := range f.Problems {
+		run.RowErrors = append(run.RowErrors, problem(p))
+	}
+	for _, e := range fd.RowErrors {
+		run.RowErrors = append(run.RowErrors, RowError{Source: e.Line.Source, Severity: SeverityError, Code: e.Code, Field: "size", Value: e.Line.RawSize})
+	}
+	for _, u := range fd.UnknownSizes {
+		run.RowErrors = append(run.RowErrors, RowError{Source: u.Line.Source, Severity: SeverityError, Code: "unknown_size", Field: "size", Value: u.Line.RawSize})
+	}
+	for _, c := range f.Changes {
+		if c.Previous == nil || c.Previous.PriceCents == 0 || c.PriceCents == 0 || c.Previous.PriceCents == c.PriceCents {
+			continue
+		}
+		run.PriceChanges = append(run.PriceChanges, PriceChange{
+			Brand: brandOf[c.ProductID], Ref: c.Ref, Size: c.Size,
+			OldCents: c.Previous.PriceCents, NewCents: c.PriceCents, Source: c.Source,
+		})
+	}
+	for _, p := range fd.PriceConflicts {
+		if len(p.Prices) == 0 {
+			continue
+		}
+		run.PriceChanges = append(run.PriceChanges, PriceChange{
+			Brand: brandOf[p.ProductID], Ref: p.Ref, Size: p.Size,
+			OldCents: p.Prices[0], NewCents: p.Kept, Reason: "price_conflict", Source: first(p.Sources),
+		})
+	}
+	for _, s := range fd.SizesWithoutPrice {
+		run.SizesWithoutPrice = append(run.SizesWithoutPrice, SizeWithoutPrice{
+			Brand: brandOf[s.ProductID], Ref: s.Ref, Size: s.Size, ProductID: s.ProductID, VariantID: s.VariantID,
+			Why: s.Why, Source: first(s.Sources),
+		})
+	}
+	for _, b := range perBrand {
+		run.Brands = append(run.Brands, *b)
+	}
+	sortBrands(run.Brands)
+	return run
+}
+
+// problem turns an ERP reader's problem into a report row.
+func problem(p erp.Problem) RowError {
+	sev := SeverityError
+	if p.Severity == erp.Warning {
+		sev = SeverityWarning
+	}
+	return RowError{Source: p.Loc.String(), Severity: sev, Code: p.Code, Field: p.Field, Value: p.Value}
+}
+
+func verdict(f Facts) Verdict {
+	v := Verdict{Status: f.Status}
+	if v.Status == "" {
+		v.Status = StatusAccepted
+		if f.Verdict.Held {
+			v.Status = StatusHeld
+		}
+	}
+	for _, r := range f.Verdict.Reasons {
+		v.Reasons = append(v.Reasons, Reason{Code: r.Code, Detail: guardDetail(r)})
+	}
+	return v
+}
+
+// guardDetail shows the figures a guard compared, the same in every language.
+func guardDetail(r reconcile.GuardReason) string {
+	v := r.Values
+	switch r.Code {
+	case reconcile.GuardMinRows:
+		return fmt.Sprintf("%.0f / %.0f (%.0f %% < %.0f %%)", v["rows"], v["previous_rows"], 100*v["ratio"], 100*v["limit"])
+	case reconcile.GuardMaxUnpublishRatio:
+		return fmt.Sprintf("%.0f / %.0f (%.0f %% > %.0f %%)", v["unpublish"], v["published"], 100*v["ratio"], 100*v["limit"])
+	case reconcile.GuardMaxUnpublishCount:
+		return fmt.Sprintf("%.0f > %.0f", v["unpublish"], v["limit"])
+	case reconcile.GuardMatchDrop:
+		return fmt.Sprintf("%.1f %% → %.1f %% (> %.0f)", 100*v["previous_match_rate"], 100*v["match_rate"], v["limit"])
+	case reconcile.GuardEmptyExtract:
+		return ""
+	}
+	return r.Message
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
