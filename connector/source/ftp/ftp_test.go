@@ -54,6 +54,7 @@ func TestFetchNewest(t *testing.T) {
 	}{
 		{"plain, MLSD", serverConfig{}, TLSNone, true},
 		{"plain, LIST and MDTM", serverConfig{noMLSD: true}, TLSNone, true},
+		{"plain, MLSD announced but refused", serverConfig{noMLSDButMLST: true}, TLSNone, true},
 		{"plain, PASV only", serverConfig{}, TLSNone, false},
 		{"explicit TLS", serverConfig{tls: TLSExplicit}, TLSExplicit, true},
 		// Implicit TLS is covered by the vsftpd integration test: this

@@ -42,9 +42,10 @@ type testServer struct {
 }
 
 type serverConfig struct {
-	tls    string                            // TLSNone, TLSExplicit or TLSImplicit
-	noMLSD bool                              // remove MLSD/MLST: clients must LIST
-	wrap   func(server.Driver) server.Driver // misbehaviour
+	tls           string                            // TLSNone, TLSExplicit or TLSImplicit
+	noMLSD        bool                              // remove MLSD/MLST: clients must LIST
+	noMLSDButMLST bool                              // announce MLST but refuse MLSD
+	wrap          func(server.Driver) server.Driver // misbehaviour
 }
 
 func startServer(t testing.TB, cfg serverConfig) *testServer {
@@ -72,10 +73,10 @@ func startServer(t testing.TB, cfg serverConfig) *testServer {
 		Port:     ts.port,
 		Logger:   &server.DiscardLogger{},
 	}
-	if cfg.noMLSD {
+	if cfg.noMLSD || cfg.noMLSDButMLST {
 		opts.Commands = make(map[string]server.Command)
 		for k, v := range server.DefaultCommands() {
-			if k != "MLSD" && k != "MLST" {
+			if k != "MLSD" && (k != "MLST" || cfg.noMLSDButMLST) {
 				opts.Commands[k] = v
 			}
 		}

@@ -165,28 +165,24 @@ func (ss *session) done(name string) error {
 	if err != nil {
 		return fmt.Errorf("%s %q on %s: %w", ss.s.opts.After, name, ss.s, err)
 	}
-	names := append([]string{name}, source.MarkerNames(name, ss.s.opts.Marker)...)
 	if ss.s.opts.After == source.AfterMove {
 		_ = c.MakeDir(ss.s.opts.MoveTo) // usually there already
 	}
+	names := append([]string{name}, source.MarkerNames(name, ss.s.opts.Marker)...)
 	for i, n := range names {
-		if i > 0 && !ss.exists(c, n) {
-			continue // the marker that is not there
-		}
 		switch ss.s.opts.After {
 		case source.AfterDelete:
 			err = c.Delete(ss.remote(n))
 		case source.AfterMove:
 			err = c.Rename(ss.remote(n), path.Join(ss.s.opts.MoveTo, n))
 		}
+		var reply *textproto.Error
+		if i > 0 && errors.As(err, &reply) && reply.Code == ftp.StatusFileUnavailable {
+			continue // the marker name that is not there
+		}
 		if err != nil {
 			return fmt.Errorf("%s %q on %s: %w", ss.s.opts.After, n, ss.s, err)
 		}
 	}
 	return nil
-}
-
-func (ss *session) exists(c *ftp.ServerConn, name string) bool {
-	_, err := c.FileSize(ss.remote(name))
-	return err == nil
 }
