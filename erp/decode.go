@@ -116,12 +116,6 @@ func LookupEncoding(name string) (encoding.Encoding, string, error) {
 	return enc, canon, nil
 }
 
-// LooksUTF8 reports whether raw bytes read as a single-byte encoding are in fact UTF-8:
-// valid UTF-8 that holds at least one multi-byte sequence ("RÃ©f." once decoded).
-func LooksUTF8(raw []byte) bool {
-	return !isASCII(raw) && utf8.Valid(raw)
-}
-
 func isASCII(b []byte) bool {
 	for _, c := range b {
 		if c >= 0x80 {

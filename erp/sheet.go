@@ -261,7 +261,7 @@ func rawNumber(s string, decimal byte, digits bool) string {
 	}
 	v, _ := strconv.ParseFloat(s, 64)
 	if digits {
-		if v < 0 || v >= 1e15 || v != math.Trunc(v) {
+		if v < 0 || v >= 1e15 || v != math.Trunc(v) || lossy(s) {
 			return s
 		}
 		return strconv.FormatInt(int64(v), 10)
@@ -282,4 +282,19 @@ func rawNumber(s string, decimal byte, digits bool) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// lossy reports whether a number in exponent form lost digits: "7.61161E+12" (six
+// significant digits for a 13-digit barcode) cannot be turned back into the barcode.
+func lossy(s string) bool {
+	i := strings.IndexAny(s, "Ee")
+	if i < 0 {
+		return false
+	}
+	exp, err := strconv.Atoi(s[i+1:])
+	if err != nil {
+		return true
+	}
+	mant := strings.TrimLeft(strings.Replace(s[:i], ".", "", 1), "0")
+	return len(mant) < exp+1
 }

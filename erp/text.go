@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // TextReader reads delimited text (CSV, TSV, pipe-separated, 4D's EXPORT TEXT): the
@@ -128,6 +129,7 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 		articles int
 		lastLine int
 		dups     = newDupes()
+		sniff    = !text.UTF8()
 	)
 	for rowNum := 1; ; rowNum++ {
 		ok, err := sp.next()
@@ -150,9 +152,14 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 		}
 		lastLine = sp.start
 		loc := Location{File: name, Line: sp.start}
-		if needHeader && !text.UTF8() && LooksUTF8(sp.raw) {
-			return fileErr(sp.start, FileEncoding, fmt.Sprintf(
-				"the extract looks UTF-8 encoded but the profile reads it as %s: set encoding to utf-8", text.Encoding), nil)
+		// The first row with a non-ASCII byte tells whether a single-byte extract is
+		// in fact UTF-8 ("RÃ©f." once decoded).
+		if sniff && !isASCII(sp.raw) {
+			sniff = false
+			if utf8.Valid(sp.raw) {
+				return fileErr(sp.start, FileEncoding, fmt.Sprintf(
+					"the extract looks UTF-8 encoded but the profile reads it as %s: set encoding to utf-8", text.Encoding), nil)
+			}
 		}
 		var good bool
 		decoded, ends, good = text.Decode(decoded[:0], ends[:0], sp.raw, sp.ends)
