@@ -35,8 +35,9 @@ func availability(s string) reconcile.Availability {
 }
 
 // Acked returns what the shop last acknowledged for each product and variant: the
-// state reconcile.Diff compares a new plan with. Decisions come back without Reason
-// and Source, which are not stored.
+// state reconcile.Diff compares a new plan with. It is the shop's state only once
+// no batch is pending: resume Pending first. Decisions come back without Reason,
+// Source and Lines, which are not stored.
 func (s *Store) Acked(ctx context.Context) (map[reconcile.Target]reconcile.Decision, error) {
 	var acked map[reconcile.Target]reconcile.Decision
 	err := s.read(ctx, func(tx *sql.Tx) error {

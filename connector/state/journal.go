@@ -121,7 +121,8 @@ func (s *Store) Pending(ctx context.Context) ([]PendingBatch, error) {
 // batch's decision, the value it replaced is kept under the batch's run (for
 // Replaced), and every answer is kept for the report. Acking a batch again is a
 // no-op. An unknown key is ErrNotFound; a result for an item the batch does not
-// hold is an error and nothing is recorded.
+// hold is an error and nothing is recorded. Items without a result stay as they
+// were; a batch the shop refused whole is closed by acking it with its rejections.
 func (s *Store) Ack(ctx context.Context, key string, results []ItemResult) error {
 	now := millis(time.Now())
 	err := s.write(ctx, func(tx *sql.Tx) error {

@@ -87,17 +87,17 @@ func TestJournalIsAtomic(t *testing.T) {
 	if err := s.Journal(ctx, id, []Batch{{Key: "k1", Items: decisions("a", 2)}}); err != nil {
 		t.Fatal(err)
 	}
-	for name, batches := range map[string][]Batch{
-		"key reused":      {{Key: "k2", Items: decisions("b", 2)}, {Key: "k1", Items: decisions("c", 2)}},
-		"empty key":       {{Key: "k3", Items: decisions("b", 2)}, {Items: decisions("c", 2)}},
-		"run not started": nil,
+	for _, tc := range []struct {
+		name    string
+		run     RunID
+		batches []Batch
+	}{
+		{"key reused", id, []Batch{{Key: "k2", Items: decisions("b", 2)}, {Key: "k1", Items: decisions("c", 2)}}},
+		{"empty key", id, []Batch{{Key: "k3", Items: decisions("b", 2)}, {Items: decisions("c", 2)}}},
+		{"run not begun", id + 1, []Batch{{Key: "k4", Items: decisions("b", 2)}}},
 	} {
-		t.Run(name, func(t *testing.T) {
-			run := id
-			if batches == nil {
-				run, batches = id+1, []Batch{{Key: "k4"}}
-			}
-			if err := s.Journal(ctx, run, batches); err == nil {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := s.Journal(ctx, tc.run, tc.batches); err == nil {
 				t.Fatal("Journal succeeded")
 			}
 			pending, err := s.Pending(ctx)
@@ -167,6 +167,32 @@ func TestAck(t *testing.T) {
 	}
 	if got := batches[0].Results; !reflect.DeepEqual(got, results) {
 		t.Errorf("results\n got %+v\nwant %+v", got, results)
+	}
+}
+
+// TestAckRefusedBatch closes a batch the shop refused whole: no longer pending,
+// nothing acknowledged, nothing replaced.
+func TestAckRefusedBatch(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	id := begin(t, s)
+	if err := s.Journal(ctx, id, []Batch{{Key: "k", Items: decisions("p", 3)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, "k", nil); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := s.Pending(ctx)
+	if err != nil || len(pending) != 0 {
+		t.Errorf("pending after closing the batch: %d, %v", len(pending), err)
+	}
+	acked, err := s.Acked(ctx)
+	if err != nil || len(acked) != 0 {
+		t.Errorf("acked: %d, %v", len(acked), err)
+	}
+	replaced, err := s.Replaced(ctx, id)
+	if err != nil || len(replaced) != 0 {
+		t.Errorf("replaced: %d, %v", len(replaced), err)
 	}
 }
 

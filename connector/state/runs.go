@@ -144,8 +144,11 @@ func (s *Store) Run(ctx context.Context, id RunID) (Run, error) {
 	return r, nil
 }
 
-// Runs returns the last limit runs, newest first.
+// Runs returns the last limit runs, newest first; all of them when limit <= 0.
 func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)

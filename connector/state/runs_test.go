@@ -188,6 +188,9 @@ func TestHistoryQueries(t *testing.T) {
 	if len(runs) != 3 || runs[0].ID != ids[6] || runs[2].ID != ids[4] {
 		t.Errorf("Runs(3) = %v, want the last three, newest first", runs)
 	}
+	if all, err := s.Runs(ctx, 0); err != nil || len(all) != len(ids) {
+		t.Errorf("Runs(0) = %d runs, %v; want all %d", len(all), err, len(ids))
+	}
 }
 
 func TestLastAcceptedNone(t *testing.T) {

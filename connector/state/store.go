@@ -36,8 +36,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// IMMEDIATE (see dsn) so two processes queue on the lock instead of failing
 	// to upgrade a read lock.
 	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0)
-	db.SetConnMaxLifetime(0)
 	if err := migrate(ctx, db, migrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
