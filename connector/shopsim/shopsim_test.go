@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -57,9 +58,18 @@ type request struct {
 
 func do(t *testing.T, hs *httptest.Server, rq request) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(rq.method, hs.URL+rq.target, bytes.NewReader(rq.body))
+	resp, body, err := send(hs, rq)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return resp, body
+}
+
+// send makes the request rq describes and reads the answer.
+func send(hs *httptest.Server, rq request) (*http.Response, []byte, error) {
+	req, err := http.NewRequest(rq.method, hs.URL+rq.target, bytes.NewReader(rq.body))
+	if err != nil {
+		return nil, nil, err
 	}
 	at, secret, boutique := rq.at, rq.secret, rq.boutique
 	if at.IsZero() {
@@ -85,14 +95,11 @@ func do(t *testing.T, hs *httptest.Server, rq request) (*http.Response, []byte) 
 	}
 	resp, err := hs.Client().Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, b
+	return resp, b, err
 }
 
 func errorCode(t *testing.T, body []byte) string {
@@ -526,5 +533,43 @@ func TestReopen(t *testing.T) {
 	}
 	if states[0].ProductID != "p1" || states[0].Quantity != 4 {
 		t.Errorf("state after reopen %+v", states[0])
+	}
+}
+
+// TestConcurrentSameKey sends one batch eight times at once: it is applied once and
+// every other request gets the kept answer.
+func TestConcurrentSameKey(t *testing.T) {
+	s, hs := newTestServer(t)
+	body := batchBody(Item{ProductID: "p1", Published: true, Availability: "in_stock", Quantity: 9})
+	const n = 8
+	replays := make(chan string, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			resp, _, err := send(hs, request{method: "POST", target: "/v1/stock/batches", body: body, key: "same"})
+			if err != nil || resp.StatusCode != 200 {
+				t.Errorf("send: %v %v", resp, err)
+				return
+			}
+			replays <- resp.Header.Get(HeaderIdemReplay)
+		})
+	}
+	wg.Wait()
+	close(replays)
+	first := 0
+	for r := range replays {
+		if r == "" {
+			first++
+		}
+	}
+	if first != 1 {
+		t.Errorf("%d requests applied the batch, want 1", first)
+	}
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Stats{BatchesApplied: 1, Replays: n - 1, ItemsAccepted: 1}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
 	}
 }
