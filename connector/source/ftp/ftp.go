@@ -153,7 +153,7 @@ func (s *Source) addr() string {
 func (s *Source) Fetch(ctx context.Context) (source.Extract, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sess := &session{s: s, ctx: ctx}
+	sess := &session{s: s}
 	defer sess.hangUp()
 	return s.fetcher.Fetch(ctx, sess)
 }
@@ -170,7 +170,7 @@ func (s *Source) Done(ctx context.Context, e source.Extract) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sess := &session{s: s, ctx: ctx}
+	sess := &session{s: s}
 	defer sess.hangUp()
-	return sess.done(e.Name)
+	return sess.done(ctx, e.Name)
 }

@@ -18,18 +18,19 @@ import (
 // the fetcher drives.
 type session struct {
 	s    *Source
-	ctx  context.Context
 	conn *ftp.ServerConn
 }
 
 var _ source.Backend = (*session)(nil)
 
-func (ss *session) connect() (*ftp.ServerConn, error) {
+// connect returns the session's connection, dialing it if needed; ctx
+// bounds the dial and, when cancelled, closes the connection.
+func (ss *session) connect(ctx context.Context) (*ftp.ServerConn, error) {
 	if ss.conn != nil {
 		return ss.conn, nil
 	}
 	o := ss.s.opts
-	d := &dialer{ctx: ss.ctx, timeout: o.Timeout, implicit: o.TLS == TLSImplicit}
+	d := &dialer{ctx: ctx, timeout: o.Timeout, implicit: o.TLS == TLSImplicit}
 	opts := []ftp.DialOption{
 		ftp.DialWithDialFunc(d.dial),
 		ftp.DialWithDisabledEPSV(o.DisableEPSV),
@@ -90,7 +91,7 @@ func trimSlash(dir string) string { return strings.Trim(dir, "/") }
 // has no precise times (LIST instead of MLSD), the times of the files
 // matching the pattern are asked with MDTM.
 func (ss *session) List(ctx context.Context) ([]source.File, error) {
-	c, err := ss.connect()
+	c, err := ss.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ func (ss *session) List(ctx context.Context) ([]source.File, error) {
 		// The server announced MLST but failed MLSD: list with LIST.
 		ss.s.noMLSD.Store(true)
 		ss.hangUp()
-		if c, err = ss.connect(); err != nil {
+		if c, err = ss.connect(ctx); err != nil {
 			return nil, err
 		}
 		entries, err = c.List(dir)
@@ -133,7 +134,7 @@ func (ss *session) Open(ctx context.Context, name string) (io.ReadCloser, error)
 	if err := source.CheckName(name); err != nil {
 		return nil, err
 	}
-	c, err := ss.connect()
+	c, err := ss.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +161,8 @@ func (d *download) Close() error {
 }
 
 // done deletes or moves the remote file and its marker.
-func (ss *session) done(name string) error {
-	c, err := ss.connect()
+func (ss *session) done(ctx context.Context, name string) error {
+	c, err := ss.connect(ctx)
 	if err != nil {
 		return fmt.Errorf("%s %q on %s: %w", ss.s.opts.After, name, ss.s, err)
 	}
