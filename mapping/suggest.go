@@ -60,6 +60,7 @@ type Index struct {
 	byLen   map[int][]int32    // key length in runes → positions, for keys too short to filter
 	count   []uint16           // scratch, one per key
 	touched []int32
+	dist    distScratch
 }
 
 type bigram uint64
@@ -118,7 +119,7 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 	q := []rune(key)
 	var best []Match
 	consider := func(i int32) {
-		d, ok := levenshtein(q, ix.keys[i], maxDist)
+		d, ok := ix.dist.levenshtein(q, ix.keys[i], maxDist)
 		if !ok {
 			return
 		}
@@ -174,14 +175,24 @@ func sortMatches(m []Match) {
 	})
 }
 
+// distScratch holds levenshtein's buffers between calls.
+type distScratch struct {
+	b         []rune
+	prev, cur []int
+}
+
 // levenshtein returns the edit distance between a and b when it is at most max.
-func levenshtein(a []rune, bs string, max int) (int, bool) {
-	b := []rune(bs)
-	if d := len(a) - len(b); d > max || -d > max {
+func (s *distScratch) levenshtein(a []rune, bs string, max int) (int, bool) {
+	if d := len(a) - utf8.RuneCountInString(bs); d > max || -d > max {
 		return 0, false
 	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	b := s.b[:0]
+	for _, r := range bs {
+		b = append(b, r)
+	}
+	s.b = b
+	prev := append(s.prev[:0], make([]int, len(b)+1)...)
+	cur := append(s.cur[:0], make([]int, len(b)+1)...)
 	for j := range prev {
 		prev[j] = j
 	}
@@ -197,10 +208,12 @@ func levenshtein(a []rune, bs string, max int) (int, bool) {
 			rowMin = min(rowMin, cur[j])
 		}
 		if rowMin > max {
+			s.prev, s.cur = prev, cur
 			return 0, false
 		}
 		prev, cur = cur, prev
 	}
+	s.prev, s.cur = prev, cur
 	if d := prev[len(b)]; d <= max {
 		return d, true
 	}

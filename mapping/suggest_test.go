@@ -23,7 +23,8 @@ func TestLevenshtein(t *testing.T) {
 		{"ÉTÉ", "ETE", 3, 2, true},
 	}
 	for _, tt := range tests {
-		got, ok := levenshtein([]rune(tt.a), tt.b, tt.max)
+		var s distScratch
+		got, ok := s.levenshtein([]rune(tt.a), tt.b, tt.max)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("levenshtein(%q, %q, %d) = %d, %v; want %d, %v", tt.a, tt.b, tt.max, got, ok, tt.want, tt.ok)
 		}
@@ -75,8 +76,9 @@ func TestNearestMatchesBruteForce(t *testing.T) {
 		}
 		got := ix.Nearest(query, 3, MaxDistance)
 		var all []Match
+		var brute distScratch
 		for i, k := range keys {
-			if d, ok := levenshtein([]rune(query), k, MaxDistance); ok {
+			if d, ok := brute.levenshtein([]rune(query), k, MaxDistance); ok {
 				all = append(all, Match{Key: k, Item: i, Distance: d})
 			}
 		}

@@ -20,6 +20,7 @@ type Engine struct {
 	showcase  []scope
 
 	brands   map[string]*brandIndex // by folded catalog brand
+	rawBrand map[string]*brandIndex // by catalog brand as written
 	erpBrand map[string]*brandIndex // by ERP brand as written; nil entry: unmapped
 	pbrand   []*brandIndex          // catalog index → its brand
 	keys     []string               // catalog index → matching key
@@ -29,10 +30,12 @@ type Engine struct {
 	dups     map[int32][]sighting   // target → every line, once it has more than one
 	groups   []*group               // keys shared by several products
 
-	status   []LineStatus
-	stats    Stats
-	unmapped map[string]*brandAcc // by folded ERP brand
-	f        Findings             // line findings, sorted in Plan
+	sizeMemo   map[string]string // raw size → normalised, for the few spellings an extract uses
+	categories map[string]string // catalog category → folded
+	status     []LineStatus
+	stats      Stats
+	unmapped   map[string]*brandAcc // by folded ERP brand
+	f          Findings             // line findings, sorted in Plan
 }
 
 // brandIndex holds a catalog brand's products by key.
@@ -88,22 +91,31 @@ type brandAcc struct {
 // keeps catalog; the caller must not change it until Plan returns.
 func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 	e := &Engine{
-		catalog:   catalog,
-		m:         m,
-		preorder:  compileRules(rules.Preorder),
-		backorder: compileRules(rules.Backorder),
-		showcase:  compileRules(rules.Showcase),
-		brands:    make(map[string]*brandIndex),
-		erpBrand:  make(map[string]*brandIndex),
-		pbrand:    make([]*brandIndex, len(catalog)),
-		keys:      make([]string, len(catalog)),
-		base:      make([]int32, len(catalog)),
-		dups:      make(map[int32][]sighting),
-		unmapped:  make(map[string]*brandAcc),
+		catalog:    catalog,
+		m:          m,
+		preorder:   compileRules(rules.Preorder),
+		backorder:  compileRules(rules.Backorder),
+		showcase:   compileRules(rules.Showcase),
+		brands:     make(map[string]*brandIndex),
+		rawBrand:   make(map[string]*brandIndex),
+		erpBrand:   make(map[string]*brandIndex),
+		pbrand:     make([]*brandIndex, len(catalog)),
+		keys:       make([]string, len(catalog)),
+		base:       make([]int32, len(catalog)),
+		dups:       make(map[int32][]sighting),
+		unmapped:   make(map[string]*brandAcc),
+		sizeMemo:   make(map[string]string),
+		categories: make(map[string]string),
 	}
 	targets := 0
 	for i := range catalog {
 		targets += 1 + len(catalog[i].Variants)
+		b := e.brandOf(catalog[i].Brand)
+		e.pbrand[i] = b
+		b.products = append(b.products, int32(i))
+	}
+	for _, b := range e.brands {
+		b.byKey = make(map[string]int32, len(b.products))
 	}
 	e.aggs = make([]agg, targets)
 	e.sizes = make([]string, targets)
@@ -116,11 +128,9 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 			e.sizes[t] = mapping.NormalizeSize(v.Size)
 			t++
 		}
-		b := e.brandOf(p.Brand)
-		e.pbrand[i] = b
+		b := e.pbrand[i]
 		k := b.key(p.Ref)
 		e.keys[i] = k
-		b.products = append(b.products, int32(i))
 		if k == "" {
 			continue
 		}
@@ -146,6 +156,9 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 }
 
 func (e *Engine) brandOf(catalogBrand string) *brandIndex {
+	if b := e.rawBrand[catalogBrand]; b != nil {
+		return b
+	}
 	f := mapping.FoldBrand(catalogBrand)
 	b := e.brands[f]
 	if b == nil {
@@ -155,6 +168,7 @@ func (e *Engine) brandOf(catalogBrand string) *brandIndex {
 		}
 		e.brands[f] = b
 	}
+	e.rawBrand[catalogBrand] = b
 	return b
 }
 
@@ -271,7 +285,7 @@ func (e *Engine) target(p int32, l *Line) (int32, LineStatus) {
 	if n == 0 {
 		return t, LineMatched
 	}
-	size := mapping.NormalizeSize(l.RawSize)
+	size := e.normalizeSize(l.RawSize)
 	if size == "" {
 		if n == 1 {
 			return t + 1, LineMatched
@@ -287,6 +301,20 @@ func (e *Engine) target(p int32, l *Line) (int32, LineStatus) {
 	}
 	e.f.UnknownSizes = append(e.f.UnknownSizes, UnknownSize{ProductID: prod.ID, Ref: prod.Ref, Size: size, Line: *l})
 	return -1, LineUnknownSize
+}
+
+// maxSizeMemo bounds the size memo against an extract with a size per line.
+const maxSizeMemo = 4096
+
+func (e *Engine) normalizeSize(raw string) string {
+	if s, ok := e.sizeMemo[raw]; ok {
+		return s
+	}
+	s := mapping.NormalizeSize(raw)
+	if len(e.sizeMemo) < maxSizeMemo {
+		e.sizeMemo[raw] = s
+	}
+	return s
 }
 
 // feed adds a line to its target's totals.

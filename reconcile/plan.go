@@ -119,24 +119,45 @@ const (
 )
 
 func (r *ruleMemo) get(kind int) (int, bool) {
-	if !r.done[kind] {
-		rules := [...][]scope{r.e.preorder, r.e.backorder, r.e.showcase}[kind]
-		r.delay[kind], r.ok[kind] = firstCovering(rules, r.p, r.brand)
-		r.done[kind] = true
+	if r.done[kind] {
+		return r.delay[kind], r.ok[kind]
+	}
+	r.done[kind] = true
+	rules := [...][]scope{r.e.preorder, r.e.backorder, r.e.showcase}[kind]
+	if len(rules) == 0 {
+		return 0, false
+	}
+	category := r.e.foldCategory(r.p.Category)
+	for i := range rules {
+		if rules[i].covers(r.p, r.brand, category) {
+			r.delay[kind], r.ok[kind] = rules[i].delay, true
+			break
+		}
 	}
 	return r.delay[kind], r.ok[kind]
+}
+
+// foldCategory folds a catalog category, once per spelling.
+func (e *Engine) foldCategory(c string) string {
+	f, ok := e.categories[c]
+	if !ok {
+		f = mapping.FoldBrand(c)
+		e.categories[c] = f
+	}
+	return f
 }
 
 // decideProduct appends the decisions of catalog product p: one for a simple
 // product; one for a declinable product followed by one per variant, by variant id.
 func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision {
 	prod := &e.catalog[p]
-	rules := &ruleMemo{e: e, p: prod, brand: e.pbrand[p].name}
+	rules := ruleMemo{e: e, p: prod, brand: e.pbrand[p].name}
 	t := e.base[p]
 	excluded := e.aggs[t].excluded
 	if len(prod.Variants) == 0 {
-		return append(out, e.decide(prod, t, -1, false, excluded, rules, f))
+		return append(out, e.decide(prod, t, -1, false, excluded, &rules, f))
 	}
+	var order [16]int
 	seen := false
 	for v := range prod.Variants {
 		if e.aggs[t+1+int32(v)].lines > 0 {
@@ -146,8 +167,8 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 	}
 	at := len(out)
 	out = append(out, Decision{}) // the product's, filled from its variants below
-	for _, v := range variantOrder(prod.Variants) {
-		out = append(out, e.decide(prod, t+1+int32(v), v, seen, excluded, rules, f))
+	for _, v := range variantOrder(prod.Variants, order[:0]) {
+		out = append(out, e.decide(prod, t+1+int32(v), v, seen, excluded, &rules, f))
 	}
 	pd := Decision{ProductID: prod.ID, Ref: prod.Ref}
 	best := -1
@@ -168,14 +189,16 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 	return out
 }
 
-// variantOrder returns the variant indexes by variant id.
-func variantOrder(vs []Variant) []int {
-	order := make([]int, len(vs))
-	for i := range order {
-		order[i] = i
+// variantOrder returns the variant indexes by variant id, in buf.
+func variantOrder(vs []Variant, buf []int) []int {
+	for i := range vs {
+		buf = append(buf, i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(vs[a].ID, vs[b].ID) })
-	return order
+	byID := func(a, b int) int { return strings.Compare(vs[a].ID, vs[b].ID) }
+	if !slices.IsSortedFunc(buf, byID) {
+		slices.SortStableFunc(buf, byID)
+	}
+	return buf
 }
 
 // reasonRank orders reasons from the best for a product to the worst: a declinable

@@ -35,19 +35,9 @@ func foldSet(xs []string, fold func(string) string) map[string]bool {
 	return m
 }
 
-// covers reports whether the rule applies to a product whose folded brand is brand.
-func (s *scope) covers(p *Product, brand string) bool {
-	return s.all || s.brands[brand] ||
-		(s.categories != nil && s.categories[mapping.FoldBrand(p.Category)]) ||
+// covers reports whether the rule applies to a product of a folded brand and
+// category.
+func (s *scope) covers(p *Product, brand, category string) bool {
+	return s.all || s.brands[brand] || s.categories[category] ||
 		(s.refs != nil && s.refs[mapping.Key(p.Ref)])
-}
-
-// firstCovering returns the delay of the first rule covering the product.
-func firstCovering(rules []scope, p *Product, brand string) (delay int, ok bool) {
-	for i := range rules {
-		if rules[i].covers(p, brand) {
-			return rules[i].delay, true
-		}
-	}
-	return 0, false
 }

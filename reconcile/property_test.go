@@ -1,0 +1,155 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ecrin-connect/ecrin/mapping"
+	"github.com/ecrin-connect/ecrin/reconcile"
+	"github.com/ecrin-connect/ecrin/reconcile/reconciletest"
+)
+
+// propertyInput is a small boutique: 3000 products, about as many lines, with
+// every kind of noise the generator makes.
+func propertyInput(t *testing.T) reconcile.Input {
+	t.Helper()
+	m, err := mapping.New(reconciletest.MapperConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := reconcile.Input{Catalog: reconciletest.Catalog(3000), Rules: benchRules, Mapper: m}
+	reconciletest.Lines(len(in.Catalog), 3000, 0, func(l reconcile.Line) { in.Lines = append(in.Lines, l) })
+	return in
+}
+
+// encode renders a plan byte for byte, statuses included.
+func encode(t *testing.T, p reconcile.Plan) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, v := range []any{p.Stats, p.Findings, p.Lines} {
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range p.Decisions { // Reason, Source and Lines are not in the wire shape
+		if err := enc.Encode(struct {
+			reconcile.Decision
+			R, S string
+			N    int
+		}{d, d.Reason, d.Source, d.Lines}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.Bytes()
+}
+
+func TestPropertyTwiceSamePlan(t *testing.T) {
+	in := propertyInput(t)
+	first, second := reconcile.Reconcile(in), reconcile.Reconcile(in)
+	if !bytes.Equal(encode(t, first), encode(t, second)) {
+		t.Fatal("two reconciles of the same input differ")
+	}
+	// The data exercise what the property is about.
+	f := first.Findings
+	if len(f.Unmatched) == 0 || len(f.PriceConflicts) == 0 || len(f.UnmappedBrands) == 0 || len(f.Excluded) == 0 || len(f.SizesWithoutPrice) == 0 {
+		t.Fatalf("the generated extract lacks findings: %+v", first.Stats)
+	}
+}
+
+func TestPropertyOrderOfLines(t *testing.T) {
+	in := propertyInput(t)
+	want := reconcile.Reconcile(in)
+	for seed := range uint64(5) {
+		r := rand.New(rand.NewPCG(seed, 42))
+		perm := r.Perm(len(in.Lines))
+		shuffled := in
+		shuffled.Lines = make([]reconcile.Line, len(in.Lines))
+		for i, j := range perm {
+			shuffled.Lines[i] = in.Lines[j]
+		}
+		got := reconcile.Reconcile(shuffled)
+		for i, j := range perm {
+			if got.Lines[i] != want.Lines[j] {
+				t.Fatalf("seed %d: line %s has status %v shuffled, %v in order", seed, in.Lines[j].Source, got.Lines[i], want.Lines[j])
+			}
+		}
+		got.Lines = want.Lines
+		if !bytes.Equal(encode(t, got), encode(t, want)) {
+			t.Fatalf("seed %d: the plan depends on the order of the lines", seed)
+		}
+	}
+}
+
+func TestPropertyAddingStockNeverUnpublishes(t *testing.T) {
+	in := propertyInput(t)
+	before := published(reconcile.Reconcile(in))
+	r := rand.New(rand.NewPCG(7, 7))
+	for round := range 20 {
+		more := in
+		more.Lines = append([]reconcile.Line(nil), in.Lines...)
+		for range 50 {
+			i := r.IntN(len(more.Lines))
+			if round%2 == 0 {
+				more.Lines[i].Qty += 1 + r.IntN(5) // more stock on a line
+			} else {
+				l := more.Lines[i] // a delivery in another store
+				l.Qty, l.Source = 1+r.IntN(5), "delivery.csv:"+more.Lines[i].Source
+				more.Lines = append(more.Lines, l)
+			}
+		}
+		after := published(reconcile.Reconcile(more))
+		for target := range before {
+			if !after[target] {
+				t.Fatalf("round %d: adding stock unpublished %+v", round, target)
+			}
+		}
+	}
+}
+
+func published(p reconcile.Plan) map[reconcile.Target]bool {
+	m := make(map[reconcile.Target]bool)
+	for _, d := range p.Decisions {
+		if d.Published {
+			m[d.Key()] = true
+		}
+	}
+	return m
+}
+
+func TestPropertyTruncatedExtractUnpublishesNothing(t *testing.T) {
+	in := propertyInput(t)
+	// The shop shows what last night's full extract decided.
+	full := reconcile.Reconcile(in)
+	pub := make(map[string]bool)
+	for _, d := range full.Decisions {
+		if d.VariantID == "" {
+			pub[d.ProductID] = d.Published
+		}
+	}
+	catalog := append([]reconcile.Product(nil), in.Catalog...)
+	for i := range catalog {
+		catalog[i].Published = pub[catalog[i].ID]
+	}
+	facts := &reconcile.RunFacts{Rows: full.Stats.Lines, MatchRate: full.Stats.MatchRate(), Published: full.Stats.Published}
+	again := in
+	again.Catalog = catalog
+	if v := reconcile.Guard(reconcile.GuardInput{Stats: reconcile.Reconcile(again).Stats, Previous: facts}); v.Held {
+		t.Fatalf("the same full extract is held: %+v", v.Reasons)
+	}
+	for _, keep := range []int{1, 5, 10, 25, 49} { // per cent of the rows
+		cut := in
+		cut.Catalog = catalog
+		cut.Lines = in.Lines[:len(in.Lines)*keep/100]
+		plan := reconcile.Reconcile(cut)
+		if plan.Stats.Unpublishing == 0 {
+			t.Fatalf("%d%%: the cut extract unpublishes nothing even unguarded; the test proves nothing", keep)
+		}
+		v := reconcile.Guard(reconcile.GuardInput{Stats: plan.Stats, Previous: facts})
+		if !v.Held {
+			t.Errorf("%d%% of the rows would unpublish %d products, and the run is not held", keep, plan.Stats.Unpublishing)
+		}
+	}
+}
