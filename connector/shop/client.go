@@ -23,6 +23,11 @@ type Client struct {
 	where string   // the base URL as errors show it, without credentials
 	http  *http.Client
 	now   func() time.Time
+
+	// OnRetry, when set (before the client is used), is called before each retry with
+	// the request ("POST /v1/stock/batches"), the retry number from 1, the wait and
+	// what failed; for the log. It never sees the secret.
+	OnRetry func(request string, retry int, wait time.Duration, cause error)
 }
 
 // New checks cfg, fills its defaults and returns a client.
@@ -97,6 +102,13 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		}
 		if wait == 0 {
 			wait = backoff(attempt, c.cfg.BackoffBase, c.cfg.BackoffMax)
+		}
+		if c.OnRetry != nil {
+			cause := err
+			if cause == nil {
+				cause = statusError(resp.StatusCode, data)
+			}
+			c.OnRetry(method+" "+path, attempt+1, wait, cause)
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err

@@ -276,10 +276,17 @@ func TestRetries(t *testing.T) {
 					c.Timeout = tt.timeout
 				}
 			})
+			retries := 0
+			c.OnRetry = func(request string, retry int, wait time.Duration, cause error) {
+				retries++
+				if request != "POST /v1/stock/batches" || retry != retries || cause == nil {
+					t.Errorf("OnRetry(%q, %d, %v, %v)", request, retry, wait, cause)
+				}
+			}
 			shop.SetFault(tt.fault)
 			res, err := c.PushBatch(context.Background(), "k-1", decisions(5, 1))
-			if n := shop.count("/v1/stock/batches"); n != tt.requests {
-				t.Errorf("%d requests, want %d", n, tt.requests)
+			if n := shop.count("/v1/stock/batches"); n != tt.requests || retries != n-1 {
+				t.Errorf("%d requests and %d retries, want %d requests", n, retries, tt.requests)
 			}
 			st := stats(t, shop)
 			if tt.code == 0 {
