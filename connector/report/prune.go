@@ -13,8 +13,11 @@ import (
 // File names of the reports, stamped with the run's start (UTC) so they sort by date.
 const stamp = "20060102T150405Z"
 
-// ReportFile names the reconcile report of a run started at started.
-func ReportFile(started time.Time) string { return "report-" + started.UTC().Format(stamp) + ".xlsx" }
+// ReportFile names the reconcile report of a run: its start (so names sort by
+// date) and its number (two runs may start within one second).
+func ReportFile(started time.Time, run string) string {
+	return "report-" + started.UTC().Format(stamp) + "-run" + run + ".xlsx"
+}
 
 // PrecheckFile names a precheck workbook.
 func PrecheckFile(at time.Time) string { return "precheck-" + at.UTC().Format(stamp) + ".xlsx" }

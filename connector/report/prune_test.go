@@ -16,9 +16,9 @@ func TestPrune(t *testing.T) {
 		name string
 		age  time.Duration
 	}{
-		{ReportFile(now), 0},
-		{ReportFile(now.Add(-day)), day},
-		{ReportFile(now.Add(-40 * day)), 40 * day},
+		{ReportFile(now, "1"), 0},
+		{ReportFile(now.Add(-day), "2"), day},
+		{ReportFile(now.Add(-40 * day), "3"), 40 * day},
 		{PrecheckFile(now.Add(-2 * day)), 2 * day},
 		{RewriteFile(now.Add(-2 * day)), 2 * day},
 		{"ecrin.db", 400 * day},
@@ -31,12 +31,12 @@ func TestPrune(t *testing.T) {
 		want []string // removed, sorted
 	}{
 		{"keep all", Retention{}, nil},
-		{"max age", Retention{MaxAge: 30 * day}, []string{ReportFile(now.Add(-40 * day))}},
+		{"max age", Retention{MaxAge: 30 * day}, []string{ReportFile(now.Add(-40 * day), "3")}},
 		{"max files", Retention{MaxFiles: 2}, []string{
-			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40 * day)),
+			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40 * day), "3"),
 		}},
 		{"both", Retention{MaxAge: 36 * time.Hour, MaxFiles: 4}, []string{
-			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40 * day)),
+			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40 * day), "3"),
 		}},
 	}
 	for _, tt := range tests {
@@ -85,7 +85,7 @@ func TestPruneMissingDir(t *testing.T) {
 func TestFileNames(t *testing.T) {
 	at := time.Date(2026, 11, 22, 4, 5, 6, 0, time.FixedZone("CET", 3600))
 	for _, tt := range []struct{ got, want string }{
-		{ReportFile(at), "report-20261122T030506Z.xlsx"},
+		{ReportFile(at, "42"), "report-20261122T030506Z-run42.xlsx"},
 		{PrecheckFile(at), "precheck-20261122T030506Z.xlsx"},
 		{RewriteFile(at), "precheck-20261122T030506Z-rewrite.csv"},
 	} {

@@ -1,0 +1,108 @@
+package connector
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/state"
+	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/mapping"
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// DefaultPrecheckMinRate is the match rate below which a boutique is not ready to
+// connect: under it, too much of its stock would be unpublished every night.
+const DefaultPrecheckMinRate = 0.9
+
+// PrecheckInput is an onboarding check: an extract against a catalog, nothing pushed.
+type PrecheckInput struct {
+	Site        string
+	TimeZone    string
+	Profile     string
+	Options     erp.Options
+	Extract     string // path of the extract file
+	Catalog     []reconcile.Product
+	CatalogName string          // where the catalog came from, for the report
+	Mapper      *mapping.Mapper // nil: ERP brands are catalog brands
+	Rules       reconcile.Rules
+	MinRate     float64 // DefaultPrecheckMinRate when 0
+	Now         time.Time
+}
+
+// Precheck matches an extract against a catalog and says which references must be
+// rewritten for the boutique to connect, and whether it is ready.
+func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
+	reader, err := erp.New(in.Profile, in.Options)
+	if err != nil {
+		return report.Precheck{}, err
+	}
+	f, err := os.Open(in.Extract)
+	if err != nil {
+		return report.Precheck{}, fmt.Errorf("open extract: %w", err)
+	}
+	defer f.Close()
+	name := filepath.Base(in.Extract)
+	eng := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
+	var problems []erp.Problem
+	sum, err := reader.Read(ctx, name, f, erp.Sink{
+		Record: func(r erp.Record) error { eng.Add(lineOf(r)); return nil },
+		Problem: func(p erp.Problem) {
+			if len(problems) < maxProblems {
+				problems = append(problems, p)
+			}
+		},
+	})
+	var fe *erp.FileError
+	if err != nil && !errors.As(err, &fe) {
+		return report.Precheck{}, fmt.Errorf("read extract %s: %w", name, err)
+	}
+	plan := eng.Plan()
+	facts := report.Facts{Site: in.Site, Profile: in.Profile, File: name, TimeZone: in.TimeZone,
+		Started: in.Now, Finished: in.Now, Read: sum, Problems: problems, Catalog: in.Catalog, Status: report.StatusDryRun}
+	if fe != nil {
+		facts.Verdict = reconcile.Verdict{Held: true, Reasons: []reconcile.GuardReason{{Code: reconcile.GuardFileError, Message: fe.Error()}}}
+	}
+	minRate := in.MinRate
+	if minRate == 0 {
+		minRate = DefaultPrecheckMinRate
+	}
+	p := report.PrecheckOf(report.FromPlan(plan, facts), in.CatalogName, minRate)
+	if fe != nil {
+		p.Missing = append([]report.Reason{{Code: reconcile.GuardFileError, Detail: fe.Error()}}, p.Missing...)
+	}
+	return p, nil
+}
+
+// LoadCatalogFile reads a catalog saved as JSON (the shop protocol's product shape).
+func LoadCatalogFile(path string) ([]reconcile.Product, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	var products []reconcile.Product
+	if err := json.Unmarshal(b, &products); err != nil {
+		return nil, fmt.Errorf("catalog %s: %w", path, err)
+	}
+	return products, nil
+}
+
+// Catalog fetches the catalog the shop serves this boutique.
+func (s *Site) Catalog(ctx context.Context) ([]reconcile.Product, error) { return s.shop.Catalog(ctx) }
+
+// Mapper is the site's mapping, with the aliases kept in its state file.
+func (s *Site) Mapper(ctx context.Context) (*mapping.Mapper, error) { return s.mapper(ctx) }
+
+// Report writes the report of a past run again, from its history.
+func (s *Site) Report(ctx context.Context, id state.RunID) (string, error) {
+	rep, err := s.loadReport(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("report of run %d: %w", id, err)
+	}
+	return s.writeReport(rep)
+}

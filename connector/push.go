@@ -1,0 +1,144 @@
+package connector
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/state"
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// makeBatches cuts a run's changes into batches and gives each its idempotency key.
+// The key depends only on the boutique, the extract, the run and the batch's rank:
+// a replay after a crash sends the same key, another run never reuses one.
+func makeBatches(boutique, sha string, id state.RunID, changes []reconcile.Change, size int) []state.Batch {
+	if size <= 0 {
+		size = 1
+	}
+	short := sha
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	prefix := fmt.Sprintf("ecrin-%s-%s-r%d", keySafe(boutique), short, id)
+	var out []state.Batch
+	for i := 0; i < len(changes); i += size {
+		end := min(i+size, len(changes))
+		items := make([]reconcile.Decision, 0, end-i)
+		for _, c := range changes[i:end] {
+			items = append(items, c.Decision)
+		}
+		out = append(out, state.Batch{Key: fmt.Sprintf("%s-b%05d", prefix, len(out)+1), Items: items})
+	}
+	return out
+}
+
+// keySafe keeps the characters an HTTP header value and a log line take as they are.
+func keySafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// resume sends every journaled batch the shop has not acknowledged yet, oldest
+// first and each with its own key, then completes the runs they belong to. It is
+// how a run pushes, and how the next start finishes a run a crash interrupted.
+func (s *Site) resume(ctx context.Context) error {
+	pending, err := s.store.Pending(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	var runs []state.RunID
+	for i, b := range pending {
+		if len(runs) == 0 || runs[len(runs)-1] != b.RunID {
+			runs = append(runs, b.RunID)
+		}
+		results, err := s.shop.PushBatch(ctx, b.Key, b.Items)
+		if err != nil {
+			return fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
+		}
+		acks := make([]state.ItemResult, len(results))
+		for j, r := range results {
+			acks[j] = state.ItemResult{ProductID: r.ProductID, VariantID: r.VariantID, Accepted: r.Accepted(), Reason: r.Reason}
+		}
+		if err := s.store.Ack(ctx, b.Key, acks); err != nil {
+			return err
+		}
+		s.log.Debug().Str("batch", b.Key).Int("items", len(b.Items)).Msg("batch acknowledged")
+	}
+	for _, id := range runs {
+		if err := s.completeRun(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// completeRun closes a run whose batches are all acknowledged: counts, shop
+// rejections in the report, status done.
+func (s *Site) completeRun(ctx context.Context, id state.RunID) error {
+	run, err := s.store.Run(ctx, id)
+	if err != nil {
+		return err
+	}
+	batches, err := s.store.RunBatches(ctx, id)
+	if err != nil {
+		return err
+	}
+	end := run.RunEnd
+	end.Pushed = 0
+	var rejected []state.ItemResult
+	for _, b := range batches {
+		if !b.Acked {
+			return nil // still pending: a later resume completes it
+		}
+		end.Pushed += b.Items
+		for _, r := range b.Results {
+			if !r.Accepted {
+				rejected = append(rejected, r)
+			}
+		}
+	}
+	if end.Status == state.StatusRunning {
+		end.Status = state.StatusDone
+	}
+	end.Finished = s.now().UTC()
+	rep, err := s.loadReport(ctx, id)
+	if err != nil {
+		s.log.Warn().Err(err).Int64("run", int64(id)).Msg("report model missing: report not written")
+		return s.store.FinishRun(ctx, id, end)
+	}
+	rep.Finished = end.Finished
+	rep.Counts.Pushed, rep.Counts.Rejected = end.Pushed, len(rejected)
+	rep.Rejections = rejectionsOf(rep, rejected)
+	if len(rejected) > 0 {
+		s.log.Warn().Int64("run", int64(id)).Int("rejected", len(rejected)).Msg("the shop rejected some items: see the report")
+	}
+	out := Outcome{}
+	return s.finish(ctx, id, end, &rep, &out)
+}
+
+// rejectionsOf names the rejected items with their reference and size.
+func rejectionsOf(rep report.Run, rejected []state.ItemResult) []report.Rejection {
+	type key struct{ p, v string }
+	known := map[key]report.Outcome{}
+	for _, list := range [][]report.Outcome{rep.Published, rep.Unpublished} {
+		for _, o := range list {
+			known[key{o.ProductID, o.VariantID}] = o
+		}
+	}
+	out := make([]report.Rejection, 0, len(rejected))
+	for _, r := range rejected {
+		o := known[key{r.ProductID, r.VariantID}]
+		out = append(out, report.Rejection{Ref: o.Ref, Size: o.Size, ProductID: r.ProductID, VariantID: r.VariantID, Reason: r.Reason, Source: o.Source})
+	}
+	return out
+}

@@ -1,0 +1,84 @@
+package connector
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/state"
+)
+
+// Kinds of run data kept in the state file.
+const (
+	dataExtract = "extract" // the archived extract (source.Extract as JSON): approve reads it again
+	dataReport  = "report"  // the report model (report.Run as JSON): the report can be written again
+)
+
+// finish records how a run ended, keeps its report model and writes its report.
+func (s *Site) finish(ctx context.Context, id state.RunID, end state.RunEnd, rep *report.Run, out *Outcome) error {
+	if err := s.saveReport(ctx, id, rep); err != nil {
+		return err
+	}
+	if err := s.store.FinishRun(ctx, id, end); err != nil {
+		return err
+	}
+	path, err := s.writeReport(*rep)
+	if err != nil {
+		s.log.Warn().Err(err).Int64("run", int64(id)).Msg("write report")
+	}
+	out.ReportPath = path
+	return nil
+}
+
+func (s *Site) saveReport(ctx context.Context, id state.RunID, rep *report.Run) error {
+	return s.store.SaveRunData(ctx, id, dataReport, mustJSON(rep))
+}
+
+func (s *Site) loadReport(ctx context.Context, id state.RunID) (report.Run, error) {
+	var rep report.Run
+	b, err := s.store.RunData(ctx, id, dataReport)
+	if err != nil {
+		return rep, err
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return rep, fmt.Errorf("decode report of run %d: %w", id, err)
+	}
+	return rep, nil
+}
+
+func (s *Site) reportPath(rep report.Run) string {
+	return filepath.Join(s.cfg.ReportDir(), report.ReportFile(rep.Started, rep.ID))
+}
+
+// writeReport writes the XLSX report to a temporary name and renames it, so a
+// reader never sees half a workbook; old reports past the retention are removed.
+func (s *Site) writeReport(rep report.Run) (string, error) {
+	path := s.reportPath(rep)
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return "", fmt.Errorf("create report: %w", err)
+	}
+	if err := report.Write(f, rep, report.Options{Language: s.cfg.Report.Language}); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return "", fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("write report %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("write report %s: %w", path, err)
+	}
+	if removed, err := report.Prune(s.cfg.ReportDir(), report.Retention{MaxAge: time.Duration(s.cfg.Report.KeepDays) * 24 * time.Hour}, s.now()); err != nil {
+		s.log.Warn().Err(err).Msg("remove old reports")
+	} else if len(removed) > 0 {
+		s.log.Debug().Int("removed", len(removed)).Msg("old reports removed")
+	}
+	return path, nil
+}

@@ -1,0 +1,252 @@
+package connector
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/connector/logging"
+	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/source"
+	"github.com/ecrin-connect/ecrin/connector/state"
+	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// Run triggers, as the history shows them.
+const (
+	TriggerSchedule = "schedule"
+	TriggerCatchUp  = "catch-up"
+	TriggerManual   = "manual"
+	TriggerApprove  = "approve"
+	TriggerRollback = "rollback"
+)
+
+// maxProblems caps the row problems a report lists; the counts stay exact.
+const maxProblems = 50_000
+
+// Outcome is what one run did, for the CLI and the logs.
+type Outcome struct {
+	RunID       state.RunID
+	Status      state.Status
+	Extract     string // extract file name
+	Rows        int    // rows read
+	RowErrors   int
+	Matched     int
+	Published   int
+	Unpublished int
+	Pushed      int // decisions sent (acknowledged)
+	Rejected    int
+	Held        []reconcile.GuardReason
+	ReportPath  string
+	Duration    time.Duration
+}
+
+// RunOnce runs the site once: finishes what a crash left in the push journal, takes
+// the newest complete extract, and processes it. Without a new extract it returns
+// an Outcome with StatusNoExtract and records nothing.
+func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.resume(ctx); err != nil {
+		return Outcome{}, err
+	}
+	ext, err := s.src.Fetch(ctx)
+	if errors.Is(err, source.ErrNoExtract) {
+		s.log.Debug().Str("source", s.src.String()).Msg("no new extract")
+		return Outcome{Status: state.StatusNoExtract}, nil
+	}
+	if err != nil {
+		return Outcome{}, fmt.Errorf("fetch extract from %s: %w", s.src, err)
+	}
+	out, err := s.process(ctx, trigger, ext, nil)
+	if err == nil && out.Status == state.StatusDone {
+		if derr := s.src.Done(ctx, ext); derr != nil {
+			s.log.Warn().Err(derr).Str("extract", ext.Name).Msg("after-run action on the source failed")
+		}
+	}
+	return out, err
+}
+
+// process reads, reconciles, guards and pushes one archived extract. approved, when
+// set, is the held run a CSM released: the guards are recorded but do not hold.
+func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, approved *state.Run) (Outcome, error) {
+	started := s.now().UTC()
+	log := s.log.With().Str("extract", ext.Name).Logger()
+	id, err := s.store.BeginRun(ctx, state.RunStart{
+		Started: started, Trigger: trigger, ExtractName: ext.Name, ExtractSHA256: ext.SHA256, Profile: s.cfg.ERP.Profile,
+	})
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{RunID: id, Extract: ext.Name}
+	log = log.With().Int64("run", int64(id)).Logger()
+	fail := func(err error) (Outcome, error) {
+		out.Status = state.StatusFailed
+		_ = s.store.FinishRun(context.WithoutCancel(ctx), id, state.RunEnd{Finished: s.now().UTC(), Status: state.StatusFailed, Error: err.Error()})
+		log.Error().Err(err).Msg("run failed")
+		return out, err
+	}
+	if err := s.store.SaveRunData(ctx, id, dataExtract, mustJSON(ext)); err != nil {
+		return fail(err)
+	}
+
+	catalog, err := s.shop.Catalog(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("fetch catalog: %w", err))
+	}
+	m, err := s.mapper(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("mapping: %w", err))
+	}
+	res, err := s.read(ctx, ext, reconcile.NewEngine(catalog, s.cfg.Rules, m))
+	if err != nil {
+		return fail(err)
+	}
+	plan := res.plan
+	out.Rows, out.RowErrors, out.Matched = res.summary.Rows, res.summary.RowErrors, plan.Stats.Matched
+	out.Published, out.Unpublished = plan.Stats.Published, plan.Stats.Unpublished
+
+	prev, hasPrev, err := s.store.LastAccepted(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	gi := reconcile.GuardInput{Stats: plan.Stats, FileError: res.fileError, Limits: s.cfg.Guards}
+	if hasPrev {
+		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
+	}
+	verdict := reconcile.Guard(gi)
+	acked, err := s.store.Acked(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	changes := reconcile.Diff(plan.Decisions, acked)
+
+	facts := report.Facts{
+		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
+		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems,
+		Catalog: catalog, Changes: changes, Verdict: verdict,
+	}
+	if approved != nil {
+		facts.Status = report.StatusAccepted
+	}
+	rep := report.FromPlan(plan, facts)
+	if approved != nil {
+		rep.Verdict.Reasons = append(rep.Verdict.Reasons, report.Reason{Code: report.GuardApproved, Detail: fmt.Sprintf("run %d", approved.ID)})
+	}
+
+	end := state.RunEnd{
+		Status: state.StatusRunning, Rows: res.summary.Rows, Matched: plan.Stats.Matched, MatchRate: plan.Stats.MatchRate(),
+		Published: plan.Stats.Published, Unpublished: plan.Stats.Unpublished, Verdict: mustJSON(verdict.Reasons),
+	}
+	if verdict.Held && approved == nil {
+		out.Status, out.Held = state.StatusHeld, verdict.Reasons
+		end.Status, end.Finished = state.StatusHeld, s.now().UTC()
+		rep.Finished = end.Finished
+		if err := s.finish(ctx, id, end, &rep, &out); err != nil {
+			return fail(err)
+		}
+		ev := logging.Held(&log)
+		for _, r := range verdict.Reasons {
+			ev = ev.Str(r.Code, r.Message)
+		}
+		ev.Msg("run held by a guard: nothing was sent; `ecrin approve` releases it")
+		return out, nil
+	}
+
+	// Journal every batch before sending any: a crash resumes with the same keys.
+	batches := makeBatches(s.cfg.Site.ID, ext.SHA256, id, changes, s.cfg.Push.BatchSize)
+	if err := s.store.Journal(ctx, id, batches); err != nil {
+		return fail(err)
+	}
+	if err := s.saveReport(ctx, id, &rep); err != nil {
+		return fail(err)
+	}
+	if err := s.store.FinishRun(ctx, id, end); err != nil {
+		return fail(err)
+	}
+	log.Info().Int("rows", out.Rows).Int("matched", out.Matched).Int("changes", len(changes)).Int("batches", len(batches)).Msg("plan ready, pushing")
+	if err := s.resume(ctx); err != nil {
+		// The journal keeps the batches and the run stays running: the next start
+		// sends them with the same keys and completes it.
+		out.Status = state.StatusRunning
+		log.Error().Err(err).Msg("push interrupted: the next run resumes it")
+		return out, err
+	}
+	if len(batches) == 0 {
+		if err := s.completeRun(ctx, id); err != nil {
+			return fail(err)
+		}
+	}
+	run, err := s.store.Run(ctx, id)
+	if err != nil {
+		return fail(err)
+	}
+	out.Status, out.Pushed, out.ReportPath = run.Status, run.Pushed, s.reportPath(rep)
+	if final, err := s.loadReport(ctx, id); err == nil {
+		out.Rejected = final.Counts.Rejected
+	}
+	if approved != nil {
+		approvedEnd := approved.RunEnd
+		approvedEnd.Status, approvedEnd.Finished = state.StatusApproved, s.now().UTC()
+		if err := s.store.FinishRun(ctx, approved.ID, approvedEnd); err != nil {
+			return fail(err)
+		}
+	}
+	out.Duration = s.now().Sub(started)
+	log.Info().Int("pushed", out.Pushed).Str("report", out.ReportPath).Dur("took", out.Duration).Msg("run done")
+	return out, nil
+}
+
+// readResult is an extract read through the engine.
+type readResult struct {
+	plan      reconcile.Plan
+	summary   erp.Summary
+	problems  []erp.Problem // the first maxProblems; the summary counts them all
+	fileError string        // the file error's message, empty when the extract was accepted
+}
+
+func (s *Site) read(ctx context.Context, ext source.Extract, eng *reconcile.Engine) (readResult, error) {
+	var res readResult
+	f, err := os.Open(ext.Path)
+	if err != nil {
+		return res, fmt.Errorf("open archived extract: %w", err)
+	}
+	defer f.Close()
+	sink := erp.Sink{
+		Record: func(r erp.Record) error { eng.Add(lineOf(r)); return nil },
+		Problem: func(p erp.Problem) {
+			if len(res.problems) < maxProblems {
+				res.problems = append(res.problems, p)
+			}
+		},
+	}
+	res.summary, err = s.reader.Read(ctx, ext.Name, f, sink)
+	var fe *erp.FileError
+	switch {
+	case errors.As(err, &fe):
+		res.fileError = fe.Error()
+	case err != nil:
+		return res, fmt.Errorf("read extract %s: %w", ext.Name, err)
+	}
+	res.plan = eng.Plan()
+	return res, nil
+}
+
+func (s *Site) siteName() string {
+	if s.cfg.Site.Name != "" {
+		return s.cfg.Site.Name
+	}
+	return s.cfg.Site.ID
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err)) // plain data types: cannot fail
+	}
+	return b
+}

@@ -1,0 +1,116 @@
+package connector
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ecrin-connect/ecrin/connector/config"
+	"github.com/ecrin-connect/ecrin/connector/shop"
+	"github.com/ecrin-connect/ecrin/connector/source"
+	"github.com/ecrin-connect/ecrin/connector/state"
+	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/mapping"
+
+	_ "github.com/ecrin-connect/ecrin/connector/source/folder" // source backends
+	_ "github.com/ecrin-connect/ecrin/connector/source/ftp"
+	_ "github.com/ecrin-connect/ecrin/erp/all" // ERP profiles
+)
+
+// Site is one configured boutique with everything a run needs, opened once: the
+// state file, the extract source, the shop client and the ERP reader. Runs on a Site
+// never overlap.
+type Site struct {
+	cfg    *config.Config
+	store  *state.Store
+	src    source.Source
+	shop   *shop.Client
+	reader erp.Reader
+	log    zerolog.Logger
+	now    func() time.Time
+
+	mu sync.Mutex // one run at a time
+}
+
+// Options tune a Site beyond its configuration.
+type Options struct {
+	Logger zerolog.Logger   // where the run logs; zero value: discard
+	Now    func() time.Time // the clock; default time.Now
+	Source source.Source    // replaces the configured source (tests, demo)
+	Shop   *shop.Client     // replaces the configured shop client
+	Store  *state.Store     // an already open state file
+}
+
+// Open prepares a site: creates its data folders, opens its state file, its source
+// and its shop client.
+func Open(ctx context.Context, cfg *config.Config, o Options) (*Site, error) {
+	s := &Site{cfg: cfg, log: o.Logger, now: o.Now, store: o.Store, src: o.Source, shop: o.Shop}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	for _, dir := range []string{cfg.DataDir, cfg.ArchiveDir(), cfg.ReportDir()} {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	var err error
+	if s.reader, err = erp.New(cfg.ERP.Profile, cfg.ERP.Options); err != nil {
+		return nil, err
+	}
+	if s.store == nil {
+		if s.store, err = state.Open(ctx, cfg.StatePath()); err != nil {
+			return nil, err
+		}
+	}
+	if s.src == nil {
+		env := source.Env{ArchiveDir: cfg.ArchiveDir(), Password: cfg.SourcePassword, Seen: s.seen}
+		if s.src, err = source.Open(cfg.Source.Kind, &cfg.Source.Settings, env); err != nil {
+			s.store.Close()
+			return nil, fmt.Errorf("source: %w", err)
+		}
+	}
+	if s.shop == nil {
+		if s.shop, err = shop.New(cfg.Shop.Config); err != nil {
+			s.store.Close()
+			return nil, fmt.Errorf("shop: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Close releases the state file.
+func (s *Site) Close() error { return s.store.Close() }
+
+// Store is the site's state file.
+func (s *Site) Store() *state.Store { return s.store }
+
+// Config is the site's configuration.
+func (s *Site) Config() *config.Config { return s.cfg }
+
+// seen tells the source whether an extract was already processed.
+func (s *Site) seen(sha string) bool {
+	_, ok, err := s.store.ProcessedSHA(context.Background(), sha)
+	if err != nil {
+		s.log.Warn().Err(err).Msg("check extract history")
+		return false
+	}
+	return ok
+}
+
+// mapper builds the site's mapping with the aliases CSMs keep in the state file.
+func (s *Site) mapper(ctx context.Context) (*mapping.Mapper, error) {
+	mc := s.cfg.Mapping
+	aliases, err := s.store.Aliases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mc.Aliases = append([]mapping.Alias(nil), mc.Aliases...)
+	for _, a := range aliases {
+		mc.Aliases = append(mc.Aliases, mapping.Alias{Brand: a.Brand, Old: a.OldRef, Canonical: a.Canonical})
+	}
+	return mapping.New(mc)
+}
