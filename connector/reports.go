@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/state"
 )
 
@@ -31,7 +32,38 @@ func (s *Site) finish(ctx context.Context, id state.RunID, end state.RunEnd, rep
 		s.log.Warn().Err(err).Int64("run", int64(id)).Msg("write report")
 	}
 	out.ReportPath = path
+	if s.cfg.Report.Upload {
+		if err := s.upload(ctx, end, rep, path); err != nil {
+			// The run is done; CSMs still have the report at the boutique.
+			s.log.Warn().Err(err).Int64("run", int64(id)).Msg("upload run summary to the shop")
+		}
+	}
 	return nil
+}
+
+// upload sends the run's summary and report to the shop, so CSMs see every
+// boutique's nights without visiting it.
+func (s *Site) upload(ctx context.Context, end state.RunEnd, rep *report.Run, path string) error {
+	c := rep.Counts
+	verdict := rep.Verdict.Status
+	for _, r := range rep.Verdict.Reasons {
+		verdict += " " + r.Code
+	}
+	sum := shop.RunSummary{
+		RunID: s.cfg.Site.ID + "-" + rep.ID, Boutique: s.cfg.Site.ID, StartedAt: rep.Started, FinishedAt: rep.Finished,
+		Status: string(end.Status), Verdict: verdict, ExtractFile: rep.File, ExtractSHA256: rep.SHA256,
+		Lines: c.RowsRead, Matched: c.Matched, Unmatched: c.Unmatched, Published: c.Published, Unpublished: c.Unpublished,
+		Preorder: c.Preorder, Backorder: c.Backorder, Pushed: c.Pushed, Rejected: c.Rejected,
+	}
+	if path == "" {
+		return s.shop.UploadRun(ctx, sum, "", nil)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return s.shop.UploadRun(ctx, sum, filepath.Base(path), f)
 }
 
 func (s *Site) saveReport(ctx context.Context, id state.RunID, rep *report.Run) error {
