@@ -43,12 +43,18 @@ func (t *Text) Decode(dst []byte, dstEnds []int, raw []byte, ends []int) ([]byte
 	}
 	start := 0
 	for _, e := range ends {
-		for _, c := range raw[start:e] {
-			if c < 0x80 {
-				dst = append(dst, c)
-			} else {
-				dst = utf8.AppendRune(dst, t.table[c])
+		field := raw[start:e]
+		for len(field) > 0 {
+			i := 0
+			for i < len(field) && field[i] < 0x80 {
+				i++
 			}
+			dst = append(dst, field[:i]...)
+			if i < len(field) {
+				dst = utf8.AppendRune(dst, t.table[field[i]])
+				i++
+			}
+			field = field[i:]
 		}
 		dstEnds = append(dstEnds, len(dst))
 		start = e

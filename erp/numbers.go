@@ -158,21 +158,29 @@ func ParseInt(s string, decimal byte) (int, error) {
 // spaces are removed.
 func ParseEAN(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if strings.ContainsAny(s, " \u00a0") {
-		s = strings.Map(func(r rune) rune {
-			if r == ' ' || r == '\u00a0' {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	if len(s) < 8 || len(s) > 14 {
-		return "", errSyntax
-	}
+	n := 0
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			n++
+		case c == ' ':
+		case c == 0xC2 && i+1 < len(s) && s[i+1] == 0xA0: // no-break space
+			i++
+		default:
 			return "", errSyntax
 		}
 	}
-	return s, nil
+	if n < 8 || n > 14 {
+		return "", errSyntax
+	}
+	if n == len(s) {
+		return s, nil
+	}
+	b := make([]byte, 0, n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			b = append(b, c)
+		}
+	}
+	return string(b), nil
 }

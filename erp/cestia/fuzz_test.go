@@ -1,0 +1,10 @@
+package cestia
+
+import (
+	"testing"
+
+	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/erp/internal/erptest"
+)
+
+func FuzzRead(f *testing.F) { erptest.Fuzz(f, Name, "cestia", erp.Options{}) }
