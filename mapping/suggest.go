@@ -7,11 +7,15 @@ import (
 )
 
 // Suggestion bounds: at most MaxSuggestions keys, none further than MaxDistance
-// edits away.
+// edits away nor than a fifth of the key's length (further, a "suggestion" is
+// noise: two 12-character references 3 edits apart are different articles).
 const (
 	MaxSuggestions = 3
 	MaxDistance    = 3
 )
+
+// maxDistance is the largest distance suggested for a key of n characters.
+func maxDistance(n int) int { return max(1, min(MaxDistance, n/5)) }
 
 // Match is a key near the one looked up.
 type Match struct {
@@ -40,14 +44,15 @@ func (s *Suggester) Add(brand, key string, item int) {
 	ix.Add(key, item)
 }
 
-// Suggest returns up to MaxSuggestions keys of the brand within MaxDistance edits of
-// key, nearest first (ties by key, then item).
+// Suggest returns up to MaxSuggestions keys of the brand near key (at most
+// MaxDistance edits, and a fifth of its length), nearest first (ties by key, then
+// item).
 func (s *Suggester) Suggest(brand, key string) []Match {
 	ix := s.brands[FoldBrand(brand)]
 	if ix == nil {
 		return nil
 	}
-	return ix.Nearest(key, MaxSuggestions, MaxDistance)
+	return ix.Nearest(key, MaxSuggestions, maxDistance(utf8.RuneCountInString(key)))
 }
 
 // Index holds the keys of one brand for near-match look-ups. Candidates are filtered
@@ -182,38 +187,58 @@ type distScratch struct {
 }
 
 // levenshtein returns the edit distance between a and b when it is at most max.
+// Only the band of cells within max of the diagonal is computed.
 func (s *distScratch) levenshtein(a []rune, bs string, max int) (int, bool) {
-	if d := len(a) - utf8.RuneCountInString(bs); d > max || -d > max {
-		return 0, false
-	}
 	b := s.b[:0]
 	for _, r := range bs {
 		b = append(b, r)
 	}
 	s.b = b
+	if d := len(a) - len(b); d > max || -d > max {
+		return 0, false
+	}
+	const far = 1 << 30
 	prev := append(s.prev[:0], make([]int, len(b)+1)...)
 	cur := append(s.cur[:0], make([]int, len(b)+1)...)
+	defer func() { s.prev, s.cur = prev, cur }()
 	for j := range prev {
 		prev[j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
+		lo, hi := i-max, i+max
+		if lo < 1 {
+			lo = 1
+		}
+		if hi > len(b) {
+			hi = len(b)
+		}
+		if lo > 1 {
+			cur[lo-1] = far
+		} else {
+			cur[0] = i
+		}
+		rowMin := far
+		if lo == 1 {
+			rowMin = i
+		}
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
+			up := prev[j]
+			if j > i-1+max { // outside the previous row's band
+				up = far
+			}
+			c := min(up+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = c
+			rowMin = min(rowMin, c)
 		}
 		if rowMin > max {
-			s.prev, s.cur = prev, cur
 			return 0, false
 		}
 		prev, cur = cur, prev
 	}
-	s.prev, s.cur = prev, cur
 	if d := prev[len(b)]; d <= max {
 		return d, true
 	}

@@ -91,3 +91,47 @@ func TestNearestMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// fullLevenshtein is the textbook distance, to check the banded one against.
+func fullLevenshtein(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func TestBandedLevenshteinMatchesFull(t *testing.T) {
+	var s distScratch
+	alphabet := []rune("AB12")
+	word := func(n, seed int) string {
+		r := make([]rune, n)
+		for i := range r {
+			seed = seed*1103515245 + 12345
+			r[i] = alphabet[(seed>>16)&3]
+		}
+		return string(r)
+	}
+	for i := range 3000 {
+		a, b := word(i%9, i), word((i/9)%9, i*7+1)
+		want := fullLevenshtein([]rune(a), []rune(b))
+		for max := range 5 {
+			got, ok := s.levenshtein([]rune(a), b, max)
+			if ok != (want <= max) || (ok && got != want) {
+				t.Fatalf("levenshtein(%q, %q, %d) = %d, %v; full distance %d", a, b, max, got, ok, want)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -22,10 +23,10 @@ type Engine struct {
 	brands   map[string]*brandIndex // by folded catalog brand
 	rawBrand map[string]*brandIndex // by catalog brand as written
 	erpBrand map[string]*brandIndex // by ERP brand as written; nil entry: unmapped
-	pbrand   []*brandIndex          // catalog index → its brand
+	brandIDs []*brandIndex          // by brandIndex.id
+	pbrand   []int32                // catalog index → its brand's id
 	keys     []string               // catalog index → matching key
 	base     []int32                // catalog index → its first target (the product itself)
-	sizes    []string               // target → normalised size of a variant target
 	aggs     []agg                  // target → running totals
 	dups     map[int32][]sighting   // target → every line, once it has more than one
 	groups   []*group               // keys shared by several products
@@ -40,6 +41,7 @@ type Engine struct {
 
 // brandIndex holds a catalog brand's products by key.
 type brandIndex struct {
+	id       int32            // in Engine.brandIDs
 	name     string           // folded
 	keyer    *mapping.Keyer   // nil: mapping.Key
 	byKey    map[string]int32 // ≥ 0: catalog index; < 0: -(group+1)
@@ -55,9 +57,9 @@ func (b *brandIndex) key(ref string) string {
 
 // agg is the running total of a target.
 type agg struct {
-	qty, onOrder int
 	price        int64 // the first line's price; the highest once it has several lines
 	src          string
+	qty, onOrder int32
 	lines        int32
 	hasPrice     bool
 	excluded     bool // an excluded line named the product
@@ -99,7 +101,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		brands:     make(map[string]*brandIndex),
 		rawBrand:   make(map[string]*brandIndex),
 		erpBrand:   make(map[string]*brandIndex),
-		pbrand:     make([]*brandIndex, len(catalog)),
+		pbrand:     make([]int32, len(catalog)),
 		keys:       make([]string, len(catalog)),
 		base:       make([]int32, len(catalog)),
 		dups:       make(map[int32][]sighting),
@@ -111,24 +113,20 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 	for i := range catalog {
 		targets += 1 + len(catalog[i].Variants)
 		b := e.brandOf(catalog[i].Brand)
-		e.pbrand[i] = b
+		e.pbrand[i] = b.id
 		b.products = append(b.products, int32(i))
 	}
 	for _, b := range e.brands {
 		b.byKey = make(map[string]int32, len(b.products))
 	}
 	e.aggs = make([]agg, targets)
-	e.sizes = make([]string, targets)
 	t := int32(0)
 	for i := range catalog {
 		p := &catalog[i]
 		e.base[i] = t
 		t++
-		for _, v := range p.Variants {
-			e.sizes[t] = mapping.NormalizeSize(v.Size)
-			t++
-		}
-		b := e.pbrand[i]
+		t += int32(len(p.Variants))
+		b := e.brandIDs[e.pbrand[i]]
 		k := b.key(p.Ref)
 		e.keys[i] = k
 		if k == "" {
@@ -162,7 +160,8 @@ func (e *Engine) brandOf(catalogBrand string) *brandIndex {
 	f := mapping.FoldBrand(catalogBrand)
 	b := e.brands[f]
 	if b == nil {
-		b = &brandIndex{name: f, byKey: make(map[string]int32)}
+		b = &brandIndex{id: int32(len(e.brandIDs)), name: f, byKey: make(map[string]int32)}
+		e.brandIDs = append(e.brandIDs, b)
 		if e.m != nil {
 			b.keyer = e.m.KeyerFor(catalogBrand)
 		}
@@ -295,7 +294,7 @@ func (e *Engine) target(p int32, l *Line) (int32, LineStatus) {
 		return -1, LineRowError
 	}
 	for v := range n {
-		if e.sizes[t+1+int32(v)] == size {
+		if e.normalizeSize(prod.Variants[v].Size) == size {
 			return t + 1 + int32(v), LineMatched
 		}
 	}
@@ -320,8 +319,8 @@ func (e *Engine) normalizeSize(raw string) string {
 // feed adds a line to its target's totals.
 func (e *Engine) feed(t int32, l *Line) {
 	a := &e.aggs[t]
-	a.qty += max(l.Qty, 0)
-	a.onOrder += max(l.OnOrder, 0)
+	a.qty = addQty(a.qty, l.Qty)
+	a.onOrder = addQty(a.onOrder, l.OnOrder)
 	a.lines++
 	if a.lines == 1 {
 		a.src, a.price, a.hasPrice = l.Source, l.PriceCents, l.HasPrice
@@ -334,6 +333,15 @@ func (e *Engine) feed(t int32, l *Line) {
 	if l.HasPrice && (!a.hasPrice || l.PriceCents > a.price) {
 		a.price, a.hasPrice = l.PriceCents, true
 	}
+}
+
+// addQty adds a line's quantity to a total: negative quantities count as 0, the
+// total saturates instead of overflowing.
+func addQty(total int32, q int) int32 {
+	if q <= 0 {
+		return total
+	}
+	return int32(min(int64(total)+int64(q), math.MaxInt32))
 }
 
 func (e *Engine) countUnmapped(l *Line) {

@@ -151,7 +151,7 @@ func (e *Engine) foldCategory(c string) string {
 // product; one for a declinable product followed by one per variant, by variant id.
 func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision {
 	prod := &e.catalog[p]
-	rules := ruleMemo{e: e, p: prod, brand: e.pbrand[p].name}
+	rules := ruleMemo{e: e, p: prod, brand: e.brandIDs[e.pbrand[p]].name}
 	t := e.base[p]
 	excluded := e.aggs[t].excluded
 	if len(prod.Variants) == 0 {
@@ -252,7 +252,7 @@ func (e *Engine) decide(prod *Product, t int32, v int, seen, excluded bool, rule
 		}
 		return d
 	}
-	d.Lines = int(a.lines)
+	d.Lines = a.lines
 	d.Source = a.src
 	if a.hasPrice {
 		d.PriceCents = a.price
@@ -266,7 +266,7 @@ func (e *Engine) decide(prod *Product, t int32, v int, seen, excluded bool, rule
 		f.SizesWithoutPrice = append(f.SizesWithoutPrice, SizeWithoutPrice{ProductID: d.ProductID, VariantID: d.VariantID,
 			Ref: d.Ref, Size: d.Size, Why: NoPriceNoPrice, Sources: e.sources(t)})
 	case a.qty > 0:
-		d.Published, d.Availability, d.Quantity, d.Reason = true, InStock, a.qty, ReasonInStock
+		d.Published, d.Availability, d.Quantity, d.Reason = true, InStock, int(a.qty), ReasonInStock
 	default:
 		if delay, ok := rules.get(rulePreorder); ok && a.onOrder > 0 {
 			d.Published, d.Availability, d.RestockDays, d.Reason = true, Preorder, delay, ReasonPreorder

@@ -38,7 +38,7 @@ func encode(t *testing.T, p reconcile.Plan) []byte {
 		if err := enc.Encode(struct {
 			reconcile.Decision
 			R, S string
-			N    int
+			N    int32
 		}{d, d.Reason, d.Source, d.Lines}); err != nil {
 			t.Fatal(err)
 		}

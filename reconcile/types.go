@@ -57,13 +57,13 @@ type Decision struct {
 	Ref          string       `json:"ref"`
 	Size         string       `json:"size,omitempty"`
 	Published    bool         `json:"published"`
+	Lines        int32        `json:"-"` // how many extract lines decided it (duplicates summed)
 	Availability Availability `json:"availability"`
 	Quantity     int          `json:"quantity"`
 	PriceCents   int64        `json:"price_cents,omitempty"` // 0: no price from the ERP, the shop keeps its own
 	RestockDays  int          `json:"restock_days,omitempty"`
 	Reason       string       `json:"-"` // why, for the report (a Reason… constant)
 	Source       string       `json:"-"` // the first extract line that decided it (natural order); empty when absent
-	Lines        int          `json:"-"` // how many extract lines decided it (duplicates summed)
 }
 
 // Key identifies a decision's target.
