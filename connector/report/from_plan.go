@@ -78,8 +78,8 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		}
 		if d.VariantID == "" && d.Lines > 0 { // a product's decision sums its sizes' lines
 			b := brand(o.Brand)
-			b.Matched += d.Lines
-			b.Lines += d.Lines
+			b.Matched += int(d.Lines)
+			b.Lines += int(d.Lines)
 		}
 	}
 	fd := plan.Findings
