@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -54,7 +55,13 @@ func New(c Config) (*Mapper, error) {
 		plain:  &Keyer{},
 	}
 	var errs []error
-	for brand, rules := range c.Rules {
+	brands := make([]string, 0, len(c.Rules))
+	for brand := range c.Rules {
+		brands = append(brands, brand)
+	}
+	slices.Sort(brands) // errors in a stable order
+	for _, brand := range brands {
+		rules := c.Rules[brand]
 		k := m.keyer(brand)
 		for i, r := range rules {
 			s, err := compileRule(r)

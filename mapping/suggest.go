@@ -52,7 +52,7 @@ func (s *Suggester) Suggest(brand, key string) []Match {
 	if ix == nil {
 		return nil
 	}
-	return ix.Nearest(key, MaxSuggestions, maxDistance(utf8.RuneCountInString(key)))
+	return ix.Suggest(key)
 }
 
 // Index holds the keys of one brand for near-match look-ups. Candidates are filtered
@@ -110,6 +110,12 @@ func bigrams(s string, buf []bigram) []bigram {
 		prev = r
 	}
 	return buf
+}
+
+// Suggest returns up to MaxSuggestions keys near key, as Suggester.Suggest does
+// for a brand.
+func (ix *Index) Suggest(key string) []Match {
+	return ix.Nearest(key, MaxSuggestions, maxDistance(utf8.RuneCountInString(key)))
 }
 
 // Nearest returns up to n keys within maxDist edits of key, nearest first (ties by

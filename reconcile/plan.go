@@ -323,8 +323,7 @@ func (e *Engine) suggest(um []Unmatched) {
 	if len(um) == 0 {
 		return
 	}
-	sg := mapping.NewSuggester()
-	added := make(map[string]bool)
+	indexes := make(map[*brandIndex]*mapping.Index)
 	for i := range um {
 		if i > 0 && um[i].Brand == um[i-1].Brand && um[i].Key == um[i-1].Key {
 			um[i].Suggestions = um[i-1].Suggestions
@@ -334,13 +333,15 @@ func (e *Engine) suggest(um []Unmatched) {
 		if b == nil || um[i].Key == "" {
 			continue
 		}
-		if !added[b.name] {
+		ix := indexes[b]
+		if ix == nil {
+			ix = &mapping.Index{}
 			for _, p := range b.products {
-				sg.Add(b.name, e.keys[p], int(p))
+				ix.Add(e.keys[p], int(p))
 			}
-			added[b.name] = true
+			indexes[b] = ix
 		}
-		for _, m := range sg.Suggest(b.name, um[i].Key) {
+		for _, m := range ix.Suggest(um[i].Key) {
 			p := &e.catalog[m.Item]
 			um[i].Suggestions = append(um[i].Suggestions, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance})
 		}
