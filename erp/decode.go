@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -108,6 +109,9 @@ func LookupEncoding(name string) (encoding.Encoding, string, error) {
 		n = "macintosh"
 	}
 	enc, err := ianaindex.IANA.Encoding(n)
+	if err != nil || enc == nil {
+		enc, err = htmlindex.Get(n) // WHATWG labels: cp1252, latin1…
+	}
 	if err != nil || enc == nil {
 		return nil, "", fmt.Errorf("unknown encoding %q (use an IANA name such as utf-8, windows-1252, iso-8859-15, macintosh, utf-16le)", name)
 	}

@@ -74,7 +74,7 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 		UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, 16<<20),
 	})
 	if err != nil {
-		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "size limit") {
+		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "unzip size exceeds") {
 			return fileErr(Location{}, FileTooLarge, fmt.Sprintf("the workbook unzips to more than %d bytes", lim.MaxUnzipBytes), err)
 		}
 		return fileErr(Location{}, FileNotXLSX, "not a readable .xlsx workbook", err)

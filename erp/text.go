@@ -75,8 +75,13 @@ func (t *TextReader) Check() error {
 	if _, _, err := LookupEncoding(t.Options.Encoding); err != nil {
 		return err
 	}
-	if !t.Options.HasHeader() && len(t.Options.Order) == 0 {
-		return errors.New("no header and no column order: set order to the fields in column order")
+	if !t.Options.HasHeader() {
+		if len(t.Options.Order) == 0 {
+			return errors.New("no header and no column order: set order to the fields in column order")
+		}
+		if err := NewMapper("", t.Options).ByOrder(); err != nil {
+			return errors.New(err.(*FileError).Message)
+		}
 	}
 	return nil
 }
@@ -161,6 +166,13 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 					"the extract looks UTF-8 encoded but the profile reads it as %s: set encoding to utf-8", text.Encoding), nil)
 			}
 		}
+		if sp.tooLong && !needHeader && (t.Marker == nil || !isMarker(sp.raw)) {
+			// The field was cut at the limit, maybe inside a character: skip the row.
+			articles++
+			report(Problem{Loc: loc, Severity: RowError, Code: CodeFieldTooLong,
+				Message: fmt.Sprintf("a field is longer than %d bytes", lim.MaxFieldBytes)})
+			continue
+		}
 		var good bool
 		decoded, ends, good = text.Decode(decoded[:0], ends[:0], sp.raw, sp.ends)
 		if !good {
@@ -189,11 +201,6 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 		articles++
 		if articles > lim.MaxRows {
 			return fileErr(sp.start, FileTooLarge, fmt.Sprintf("more than %d rows", lim.MaxRows), nil)
-		}
-		if sp.tooLong {
-			report(Problem{Loc: loc, Severity: RowError, Code: CodeFieldTooLong,
-				Message: fmt.Sprintf("a field is longer than %d bytes", lim.MaxFieldBytes)})
-			continue
 		}
 		rec, ok := m.Convert(fields, loc, report)
 		if first := dups.see(sp.raw, sp.start); first > 0 {
@@ -235,3 +242,5 @@ func splitRow(fields []string, decoded []byte, ends []int) []string {
 	}
 	return fields
 }
+
+func isMarker(raw []byte) bool { return len(raw) > 0 && raw[0] == '#' }

@@ -114,8 +114,6 @@ func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sin
 			switch {
 			case errors.Is(err, errTooLarge):
 				return fileErr(0, FileTooLarge, fmt.Sprintf("the feed is larger than %d bytes", lim.MaxFileBytes), nil)
-			case articles == 0 && line <= 1:
-				return fileErr(line, FileFormat, "not an XML feed", err)
 			}
 			return fileErr(line, FileFormat, "malformed XML", err)
 		}
