@@ -16,8 +16,11 @@ import (
 // against today's catalog, and pushed whatever the guards say. The held run is then
 // marked approved.
 func (s *Site) Approve(ctx context.Context, id state.RunID) (Outcome, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	end, err := s.begin()
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer end()
 	run, err := s.store.Run(ctx, id)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("approve run %d: %w", id, err)
@@ -33,7 +36,7 @@ func (s *Site) Approve(ctx context.Context, id state.RunID) (Outcome, error) {
 	if err := json.Unmarshal(b, &ext); err != nil {
 		return Outcome{}, fmt.Errorf("approve run %d: decode its extract: %w", id, err)
 	}
-	if err := s.resume(ctx); err != nil {
+	if err := s.recover(ctx); err != nil {
 		return Outcome{}, err
 	}
 	return s.process(ctx, TriggerApprove, ext, &run)
@@ -43,8 +46,11 @@ func (s *Site) Approve(ctx context.Context, id state.RunID) (Outcome, error) {
 // had acknowledged before it. Targets the shop had never acknowledged before that run
 // are left as they are and counted.
 func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	end, err := s.begin()
+	if err != nil {
+		return Outcome{}, 0, err
+	}
+	defer end()
 	orig, err := s.store.Run(ctx, id)
 	if err != nil {
 		return Outcome{}, 0, fmt.Errorf("roll back run %d: %w", id, err)
@@ -53,7 +59,7 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 	if err != nil {
 		return Outcome{}, 0, fmt.Errorf("roll back run %d: %w", id, err)
 	}
-	if err := s.resume(ctx); err != nil {
+	if err := s.recover(ctx); err != nil {
 		return Outcome{}, 0, err
 	}
 	var changes []reconcile.Change
@@ -84,22 +90,8 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 		}
 	}
 	batches := makeBatches(s.cfg.Site.ID, orig.ExtractSHA256, rid, changes, s.cfg.Push.BatchSize)
-	if err := s.store.Journal(ctx, rid, batches); err != nil {
-		return Outcome{}, 0, err
-	}
-	if err := s.saveReport(ctx, rid, &rep); err != nil {
-		return Outcome{}, 0, err
-	}
-	if err := s.store.FinishRun(ctx, rid, state.RunEnd{Status: state.StatusRunning}); err != nil {
-		return Outcome{}, 0, err
-	}
-	if err := s.resume(ctx); err != nil {
+	if err := s.pushRun(ctx, rid, batches, state.RunEnd{Status: state.StatusRunning}, &rep); err != nil {
 		return Outcome{RunID: rid}, unknown, err
-	}
-	if len(batches) == 0 {
-		if err := s.completeRun(ctx, rid); err != nil {
-			return Outcome{RunID: rid}, unknown, err
-		}
 	}
 	origEnd := orig.RunEnd
 	origEnd.Status = state.StatusRolledBack

@@ -45,10 +45,71 @@ func keySafe(s string) string {
 	}, s)
 }
 
-// resume sends every journaled batch the shop has not acknowledged yet, oldest
+// pushRun records a run's counts and report model, journals its batches — all of
+// them before any is sent, so that a crash resumes with the same keys — and sends
+// them. Whatever the moment a crash strikes, recover can close the run: running
+// without batches, it is failed and its extract read again; with batches, they are
+// sent and it is done.
+func (s *Site) pushRun(ctx context.Context, id state.RunID, batches []state.Batch, end state.RunEnd, rep *report.Run) error {
+	if err := s.saveReport(ctx, id, rep); err != nil {
+		return err
+	}
+	if err := s.store.FinishRun(ctx, id, end); err != nil {
+		return err
+	}
+	if len(batches) == 0 {
+		return s.completeRun(ctx, id)
+	}
+	if err := s.store.Journal(ctx, id, batches); err != nil {
+		return err
+	}
+	return s.pushPending(ctx)
+}
+
+// settleWindow is how many recent runs recover looks at for one a crash left
+// running.
+const settleWindow = 50
+
+// recover finishes what a crash or a stop left: the journaled batches are pushed,
+// and the runs still marked running are closed — done when their push is complete,
+// failed when they were cut before journaling anything (their extract is then taken
+// again). Called with the run lock held, before any new work.
+func (s *Site) recover(ctx context.Context) error {
+	if err := s.pushPending(ctx); err != nil {
+		return err
+	}
+	runs, err := s.store.Runs(ctx, settleWindow)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.Status != state.StatusRunning {
+			continue
+		}
+		batches, err := s.store.RunBatches(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if len(batches) > 0 {
+			if err := s.completeRun(ctx, r.ID); err != nil {
+				return err
+			}
+			continue
+		}
+		end := r.RunEnd
+		end.Status, end.Finished, end.Error = state.StatusFailed, s.now().UTC(), "interrupted before its push; the extract will be read again"
+		if err := s.store.FinishRun(ctx, r.ID, end); err != nil {
+			return err
+		}
+		s.log.Warn().Int64("run", int64(r.ID)).Msg("run interrupted before its push: marked failed, its extract will be read again")
+	}
+	return nil
+}
+
+// pushPending sends every journaled batch the shop has not acknowledged yet, oldest
 // first and each with its own key, then completes the runs they belong to. It is
-// how a run pushes, and how the next start finishes a run a crash interrupted.
-func (s *Site) resume(ctx context.Context) error {
+// how a run pushes, and how the next start finishes a push a crash interrupted.
+func (s *Site) pushPending(ctx context.Context) error {
 	pending, err := s.store.Pending(ctx)
 	if err != nil {
 		return err
@@ -141,4 +202,15 @@ func rejectionsOf(rep report.Run, rejected []state.ItemResult) []report.Rejectio
 		out = append(out, report.Rejection{Ref: o.Ref, Size: o.Size, ProductID: r.ProductID, VariantID: r.VariantID, Reason: r.Reason, Source: o.Source})
 	}
 	return out
+}
+
+// Resume finishes, at start-up, the push a crash or a stop interrupted: the
+// journaled batches go out with their own keys, and their runs are completed.
+func (s *Site) Resume(ctx context.Context) error {
+	end, err := s.begin()
+	if err != nil {
+		return err
+	}
+	defer end()
+	return s.recover(ctx)
 }

@@ -49,9 +49,12 @@ type Outcome struct {
 // the newest complete extract, and processes it. Without a new extract it returns
 // an Outcome with StatusNoExtract and records nothing.
 func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.resume(ctx); err != nil {
+	end, err := s.begin()
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer end()
+	if err := s.recover(ctx); err != nil {
 		return Outcome{}, err
 	}
 	ext, err := s.src.Fetch(ctx)
@@ -157,29 +160,14 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return out, nil
 	}
 
-	// Journal every batch before sending any: a crash resumes with the same keys.
 	batches := makeBatches(s.cfg.Site.ID, ext.SHA256, id, changes, s.cfg.Push.BatchSize)
-	if err := s.store.Journal(ctx, id, batches); err != nil {
-		return fail(err)
-	}
-	if err := s.saveReport(ctx, id, &rep); err != nil {
-		return fail(err)
-	}
-	if err := s.store.FinishRun(ctx, id, end); err != nil {
-		return fail(err)
-	}
 	log.Info().Int("rows", out.Rows).Int("matched", out.Matched).Int("changes", len(changes)).Int("batches", len(batches)).Msg("plan ready, pushing")
-	if err := s.resume(ctx); err != nil {
+	if err := s.pushRun(ctx, id, batches, end, &rep); err != nil {
 		// The journal keeps the batches and the run stays running: the next start
 		// sends them with the same keys and completes it.
 		out.Status = state.StatusRunning
-		log.Error().Err(err).Msg("push interrupted: the next run resumes it")
+		log.Error().Err(err).Msg("push interrupted: the next start resumes it")
 		return out, err
-	}
-	if len(batches) == 0 {
-		if err := s.completeRun(ctx, id); err != nil {
-			return fail(err)
-		}
 	}
 	run, err := s.store.Run(ctx, id)
 	if err != nil {

@@ -82,6 +82,18 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Site, error) {
 	return s, nil
 }
 
+// begin takes the site's run lock, in this process and across processes; the
+// returned func releases it.
+func (s *Site) begin() (func(), error) {
+	s.mu.Lock()
+	l, err := acquire(s.cfg.DataDir)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	return func() { l.release(); s.mu.Unlock() }, nil
+}
+
 // Close releases the state file.
 func (s *Site) Close() error { return s.store.Close() }
 
