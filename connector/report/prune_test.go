@@ -18,7 +18,7 @@ func TestPrune(t *testing.T) {
 	}{
 		{ReportFile(now, "1"), 0},
 		{ReportFile(now.Add(-day), "2"), day},
-		{ReportFile(now.Add(-40 * day), "3"), 40 * day},
+		{ReportFile(now.Add(-40*day), "3"), 40 * day},
 		{PrecheckFile(now.Add(-2 * day)), 2 * day},
 		{RewriteFile(now.Add(-2 * day)), 2 * day},
 		{"ecrin.db", 400 * day},
@@ -31,12 +31,12 @@ func TestPrune(t *testing.T) {
 		want []string // removed, sorted
 	}{
 		{"keep all", Retention{}, nil},
-		{"max age", Retention{MaxAge: 30 * day}, []string{ReportFile(now.Add(-40 * day), "3")}},
+		{"max age", Retention{MaxAge: 30 * day}, []string{ReportFile(now.Add(-40*day), "3")}},
 		{"max files", Retention{MaxFiles: 2}, []string{
-			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40 * day), "3"),
+			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40*day), "3"),
 		}},
 		{"both", Retention{MaxAge: 36 * time.Hour, MaxFiles: 4}, []string{
-			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40 * day), "3"),
+			PrecheckFile(now.Add(-2 * day)), RewriteFile(now.Add(-2 * day)), ReportFile(now.Add(-40*day), "3"),
 		}},
 	}
 	for _, tt := range tests {
