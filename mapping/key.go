@@ -31,6 +31,26 @@ func Key(ref string) string {
 	return b.String()
 }
 
+// AppendKey appends the base key of ref to dst, without allocating for the common
+// all-ASCII reference: a caller looking references up in a map keyed by Key reuses
+// one buffer.
+func AppendKey(dst []byte, ref string) []byte {
+	for i := 0; i < len(ref); i++ {
+		if ref[i] >= utf8.RuneSelf {
+			return append(dst, Key(ref)...)
+		}
+	}
+	for i := 0; i < len(ref); i++ {
+		switch c := ref[i]; {
+		case 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			dst = append(dst, c)
+		case 'a' <= c && c <= 'z':
+			dst = append(dst, c-'a'+'A')
+		}
+	}
+	return dst
+}
+
 // asciiKey is Key's fast path for the common all-ASCII reference: it needs no
 // normalisation. It returns ok false when ref holds a byte outside ASCII.
 func asciiKey(ref string) (string, bool) {

@@ -43,3 +43,25 @@ func TestFoldBrand(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendKeyIsKey(t *testing.T) {
+	m, err := New(Config{
+		Rules:   map[string][]KeyRule{"Tissot": {{StripPrefix: "TISSOT-"}}},
+		Aliases: []Alias{{Brand: "Pandora", Old: "PAN-1", Canonical: "790500"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := []byte("kept")
+	for _, ref := range []string{"T120.407.17.041.00", "t120 407", "Т120.АВС", "ＴＩＳ１２", "-./", "", "TISSOT-0042", "pan 1"} {
+		if got, want := string(AppendKey(buf, ref)[4:]), Key(ref); got != want {
+			t.Errorf("AppendKey(%q) = %q, Key = %q", ref, got, want)
+		}
+		for _, brand := range []string{"Tissot", "Pandora", "Swatch"} {
+			k := m.KeyerFor(brand)
+			if got, want := string(k.AppendKey(buf, ref)[4:]), k.Key(ref); got != want {
+				t.Errorf("%s: Keyer.AppendKey(%q) = %q, Key = %q", brand, ref, got, want)
+			}
+		}
+	}
+}

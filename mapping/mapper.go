@@ -135,6 +135,20 @@ func (k *Keyer) Key(ref string) string {
 	return key
 }
 
+// AppendKey appends the matching key of ref to dst, as Key returns it. It does not
+// allocate for a brand without rules and an all-ASCII reference.
+func (k *Keyer) AppendKey(dst []byte, ref string) []byte {
+	if len(k.steps) > 0 {
+		return append(dst, k.Key(ref)...)
+	}
+	n := len(dst)
+	dst = AppendKey(dst, ref)
+	if c, ok := k.aliases[string(dst[n:])]; ok {
+		return append(dst[:n], c...)
+	}
+	return dst
+}
+
 func (k *Keyer) ruled(ref string) string {
 	key := Key(ref)
 	for _, s := range k.steps {

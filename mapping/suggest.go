@@ -56,19 +56,21 @@ func (s *Suggester) Suggest(brand, key string) []Match {
 }
 
 // Index holds the keys of one brand for near-match look-ups. Candidates are filtered
-// by length and by shared bigrams (an edit destroys at most two of a key's bigrams)
-// before a Levenshtein distance bounded by the allowed distance is computed.
+// by shared trigrams (an edit destroys at most three of a key's trigrams, so a key k
+// edits away shares all but 3k of them) and by length, before a Levenshtein distance
+// bounded by the allowed distance is computed. Keys too short for the trigram filter
+// are compared with every key of a near length.
 type Index struct {
 	keys    []string
 	items   []int
-	post    map[bigram][]int32 // distinct bigram → positions in keys; built on the first look-up
+	post    map[trigram][]int32 // distinct trigram → positions in keys; built on the first look-up
 	byLen   map[int][]int32    // key length in runes → positions, for keys too short to filter
 	count   []uint16           // scratch, one per key
 	touched []int32
 	dist    distScratch
 }
 
-type bigram uint64
+type trigram uint64
 
 // Add records a key with the caller's item. Adding after a look-up is allowed.
 func (ix *Index) Add(key string, item int) {
@@ -80,7 +82,7 @@ func (ix *Index) Add(key string, item int) {
 }
 
 func (ix *Index) build() {
-	ix.post = make(map[bigram][]int32)
+	ix.post = make(map[trigram][]int32)
 	ix.byLen = make(map[int][]int32)
 	for i := range ix.keys {
 		ix.index(int32(i))
@@ -90,24 +92,24 @@ func (ix *Index) build() {
 func (ix *Index) index(i int32) {
 	k := ix.keys[i]
 	ix.byLen[utf8.RuneCountInString(k)] = append(ix.byLen[utf8.RuneCountInString(k)], i)
-	for _, g := range bigrams(k, nil) {
+	for _, g := range trigrams(k, nil) {
 		ix.post[g] = append(ix.post[g], i)
 	}
 	ix.count = append(ix.count, 0)
 }
 
-// bigrams appends the distinct bigrams of s to buf.
-func bigrams(s string, buf []bigram) []bigram {
+// trigrams appends the distinct trigrams of s to buf.
+func trigrams(s string, buf []trigram) []trigram {
 	buf = buf[:0]
-	var prev rune = -1
+	var a, b rune = -1, -1
 	for _, r := range s {
-		if prev >= 0 {
-			g := bigram(prev)<<32 | bigram(r)
+		if a >= 0 {
+			g := trigram(a)<<42 | trigram(b)<<21 | trigram(r)
 			if !slices.Contains(buf, g) {
 				buf = append(buf, g)
 			}
 		}
-		prev = r
+		a, b = b, r
 	}
 	return buf
 }
@@ -140,8 +142,8 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 			best = best[:n]
 		}
 	}
-	grams := bigrams(key, nil)
-	need := len(grams) - 2*maxDist
+	grams := trigrams(key, nil)
+	need := len(grams) - 3*maxDist
 	if need < 1 {
 		for l := len(q) - maxDist; l <= len(q)+maxDist; l++ {
 			for _, i := range ix.byLen[l] {

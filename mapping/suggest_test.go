@@ -47,7 +47,7 @@ func TestSuggest(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Suggest = %+v, want %+v", got, want)
 	}
-	// A short key is searched by length, not by bigrams.
+	// A short key is searched by length, not by trigrams.
 	if got := s.Suggest("Tissot", "AB3"); len(got) != 2 || got[0].Key != "AB1" || got[1].Key != "AB2" {
 		t.Errorf("Suggest(AB3) = %+v", got)
 	}
@@ -59,36 +59,46 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
-// TestNearestMatchesBruteForce checks the bigram filter never drops a key a full
-// scan finds.
+// TestNearestMatchesBruteForce checks the trigram filter never drops a key a full
+// scan finds, at every distance.
 func TestNearestMatchesBruteForce(t *testing.T) {
 	var ix Index
 	var keys []string
 	for i := range 3000 {
-		k := fmt.Sprintf("R%07d", (i*7919)%100000)
+		k := fmt.Sprintf("R%011d", (i*7919)%100000)
 		keys = append(keys, k)
 		ix.Add(k, i)
 	}
-	for q := range 200 {
-		query := fmt.Sprintf("R%07d", (q*104729)%100000)
-		if q%3 == 0 {
-			query = query[:4] + query[5:] // a deleted digit
-		}
-		got := ix.Nearest(query, 3, MaxDistance)
-		var all []Match
-		var brute distScratch
-		for i, k := range keys {
-			if d, ok := brute.levenshtein([]rune(query), k, MaxDistance); ok {
-				all = append(all, Match{Key: k, Item: i, Distance: d})
+	var brute distScratch
+	found := 0
+	for maxDist := 1; maxDist <= MaxDistance; maxDist++ {
+		for q := range 200 {
+			query := fmt.Sprintf("R%011d", (q*104729)%100000)
+			switch q % 3 {
+			case 0:
+				query = query[:6] + query[7:] // a deleted digit
+			case 1:
+				query = query[:5] + "7" + query[6:] // a changed digit
+			}
+			got := ix.Nearest(query, 3, maxDist)
+			found += len(got)
+			var all []Match
+			for i, k := range keys {
+				if d, ok := brute.levenshtein([]rune(query), k, maxDist); ok {
+					all = append(all, Match{Key: k, Item: i, Distance: d})
+				}
+			}
+			sortMatches(all)
+			if len(all) > 3 {
+				all = all[:3]
+			}
+			if !reflect.DeepEqual(got, all) && !(len(got) == 0 && len(all) == 0) {
+				t.Fatalf("Nearest(%q, %d) = %+v, full scan %+v", query, maxDist, got, all)
 			}
 		}
-		sortMatches(all)
-		if len(all) > 3 {
-			all = all[:3]
-		}
-		if !reflect.DeepEqual(got, all) && !(len(got) == 0 && len(all) == 0) {
-			t.Fatalf("Nearest(%q) = %+v, full scan %+v", query, got, all)
-		}
+	}
+	if found < 100 {
+		t.Fatalf("only %d matches in all: the keys are too far apart to test the filter", found)
 	}
 }
 

@@ -33,6 +33,7 @@ type Engine struct {
 
 	sizeMemo   map[string]string // raw size → normalised, for the few spellings an extract uses
 	categories map[string]string // catalog category → folded
+	keyBuf     []byte            // the key of the line being added
 	status     []LineStatus
 	stats      Stats
 	unmapped   map[string]*brandAcc // by folded ERP brand
@@ -53,6 +54,13 @@ func (b *brandIndex) key(ref string) string {
 		return mapping.Key(ref)
 	}
 	return b.keyer.Key(ref)
+}
+
+func (b *brandIndex) appendKey(dst []byte, ref string) []byte {
+	if b.keyer == nil {
+		return mapping.AppendKey(dst, ref)
+	}
+	return b.keyer.AppendKey(dst, ref)
 }
 
 // agg is the running total of a target.
@@ -219,10 +227,11 @@ func (e *Engine) add(l *Line) LineStatus {
 		e.countUnmapped(l)
 		return LineUnmapped
 	}
-	key := b.key(l.Ref)
+	e.keyBuf = b.appendKey(e.keyBuf[:0], l.Ref)
+	key := e.keyBuf // a string only when a finding keeps it
 	p := int32(-1)
 	var g *group
-	if at, ok := b.byKey[key]; ok && key != "" {
+	if at, ok := b.byKey[string(key)]; ok && len(key) > 0 {
 		if at >= 0 {
 			p = at
 		} else {
@@ -244,7 +253,7 @@ func (e *Engine) add(l *Line) LineStatus {
 		g.lines = append(g.lines, *l)
 		return LineAmbiguous
 	case p < 0:
-		e.f.Unmatched = append(e.f.Unmatched, Unmatched{Line: *l, Brand: b.name, Key: key})
+		e.f.Unmatched = append(e.f.Unmatched, Unmatched{Line: *l, Brand: b.name, Key: string(key)})
 		return LineUnmatched
 	case g != nil:
 		if g.exactHit == nil {

@@ -1,8 +1,8 @@
 package reconcile
 
 // Findings are what CSMs act on. Every list is sorted so that the same inputs give
-// the same findings whatever the order of the lines; every entry carries its source
-// line(s).
+// the same findings whatever the order of the lines, and nil when empty; every
+// entry carries its source line(s).
 type Findings struct {
 	Unmatched         []Unmatched        // by brand, key, source
 	Ambiguous         []Ambiguous        // by brand, key

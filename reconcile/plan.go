@@ -15,6 +15,9 @@ func (e *Engine) Plan() Plan {
 	st := &plan.Stats
 	held := e.heldProducts()
 	plan.Decisions = make([]Decision, 0, len(e.aggs))
+	if n := e.sizesWithoutPrice(); n > 0 {
+		plan.Findings.SizesWithoutPrice = make([]SizeWithoutPrice, 0, n)
+	}
 	for _, p := range e.byID() {
 		prod := &e.catalog[p]
 		st.Products++
@@ -27,13 +30,13 @@ func (e *Engine) Plan() Plan {
 		}
 		from := len(plan.Decisions)
 		plan.Decisions = e.decideProduct(p, plan.Decisions, &plan.Findings)
+		pd := &plan.Decisions[from]
 		leaves := plan.Decisions[from:]
-		pd := leaves[0]
 		if len(leaves) > 1 {
 			leaves = leaves[1:]
 		}
-		for _, d := range leaves {
-			switch {
+		for i := range leaves {
+			switch d := &leaves[i]; {
 			case d.Reason == ReasonShowcase:
 				st.Showcase++
 			case d.Availability == Preorder:
@@ -70,6 +73,36 @@ func (e *Engine) Plan() Plan {
 	f.Ambiguous = e.ambiguous()
 	f.UnmappedBrands = e.unmappedBrands()
 	return plan
+}
+
+// sizesWithoutPrice counts the SizesWithoutPrice findings to come, to allocate
+// them at once.
+func (e *Engine) sizesWithoutPrice() int {
+	n := 0
+	for p := range e.catalog {
+		vs := e.catalog[p].Variants
+		if len(vs) == 0 {
+			continue
+		}
+		t := e.base[p] + 1
+		seen, missing := false, 0
+		for v := range vs {
+			a := &e.aggs[t+int32(v)]
+			switch {
+			case a.lines == 0:
+				missing++
+			case !a.hasPrice:
+				n++
+				seen = true
+			default:
+				seen = true
+			}
+		}
+		if seen {
+			n += missing
+		}
+	}
+	return n
 }
 
 // heldProducts are the products of an ambiguous key that the extract names without
@@ -155,7 +188,9 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 	t := e.base[p]
 	excluded := e.aggs[t].excluded
 	if len(prod.Variants) == 0 {
-		return append(out, e.decide(prod, t, -1, false, excluded, &rules, f))
+		out = append(out, Decision{})
+		e.decide(&out[len(out)-1], prod, t, -1, false, excluded, &rules, f)
+		return out
 	}
 	var order [16]int
 	seen := false
@@ -168,11 +203,14 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 	at := len(out)
 	out = append(out, Decision{}) // the product's, filled from its variants below
 	for _, v := range variantOrder(prod.Variants, order[:0]) {
-		out = append(out, e.decide(prod, t+1+int32(v), v, seen, excluded, &rules, f))
+		out = append(out, Decision{})
+		e.decide(&out[len(out)-1], prod, t+1+int32(v), v, seen, excluded, &rules, f)
 	}
-	pd := Decision{ProductID: prod.ID, Ref: prod.Ref}
+	pd := &out[at]
+	pd.ProductID, pd.Ref = prod.ID, prod.Ref
 	best := -1
-	for i, d := range out[at+1:] {
+	for i := range out[at+1:] {
+		d := &out[at+1+i]
 		pd.Published = pd.Published || d.Published
 		pd.Quantity += d.Quantity
 		pd.Lines += d.Lines
@@ -183,9 +221,8 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 			best = i
 		}
 	}
-	b := out[at+1+best]
+	b := &out[at+1+best]
 	pd.Availability, pd.RestockDays, pd.Reason = b.Availability, b.RestockDays, b.Reason
-	out[at] = pd
 	return out
 }
 
@@ -226,8 +263,8 @@ func reasonRank(r string) int {
 // decide applies the decision table to one target: a simple product (v < 0) or
 // variant v of a declinable product. seen says whether the extract names another
 // size of the product; excluded whether an excluded line names the product.
-func (e *Engine) decide(prod *Product, t int32, v int, seen, excluded bool, rules *ruleMemo, f *Findings) Decision {
-	d := Decision{ProductID: prod.ID, Ref: prod.Ref, Availability: Unavailable}
+func (e *Engine) decide(d *Decision, prod *Product, t int32, v int, seen, excluded bool, rules *ruleMemo, f *Findings) {
+	d.ProductID, d.Ref, d.Availability = prod.ID, prod.Ref, Unavailable
 	if v >= 0 {
 		d.VariantID, d.Size = prod.Variants[v].ID, prod.Variants[v].Size
 	}
@@ -250,15 +287,15 @@ func (e *Engine) decide(prod *Product, t int32, v int, seen, excluded bool, rule
 				d.Availability, d.RestockDays = Backorder, delay
 			}
 		}
-		return d
+		return
 	}
 	d.Lines = a.lines
 	d.Source = a.src
 	if a.hasPrice {
 		d.PriceCents = a.price
 	}
-	if dups := e.dups[t]; len(dups) > 0 {
-		d.Source = e.conflicts(d, dups, f)
+	if a.lines > 1 {
+		d.Source = e.conflicts(d, e.dups[t], f)
 	}
 	switch {
 	case v >= 0 && !a.hasPrice:
@@ -276,12 +313,11 @@ func (e *Engine) decide(prod *Product, t int32, v int, seen, excluded bool, rule
 			d.Reason = ReasonNoStock
 		}
 	}
-	return d
 }
 
 // conflicts reports the differing prices of a target fed by several lines and
 // returns its first source in natural order.
-func (e *Engine) conflicts(d Decision, dups []sighting, f *Findings) string {
+func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) string {
 	first := dups[0].src
 	var prices []int64
 	for _, s := range dups {
@@ -302,8 +338,8 @@ func (e *Engine) conflicts(d Decision, dups []sighting, f *Findings) string {
 
 // sources returns the source lines of a target, in natural order.
 func (e *Engine) sources(t int32) []string {
-	if dups := e.dups[t]; len(dups) > 0 {
-		return sightingSources(dups)
+	if e.aggs[t].lines > 1 {
+		return sightingSources(e.dups[t])
 	}
 	return []string{e.aggs[t].src}
 }
@@ -349,7 +385,7 @@ func (e *Engine) suggest(um []Unmatched) {
 }
 
 func (e *Engine) ambiguous() []Ambiguous {
-	out := make([]Ambiguous, 0, len(e.groups))
+	var out []Ambiguous
 	for _, g := range e.groups {
 		a := Ambiguous{Key: g.key, Lines: g.lines}
 		for _, p := range g.products {
@@ -373,7 +409,7 @@ func (e *Engine) ambiguous() []Ambiguous {
 }
 
 func (e *Engine) unmappedBrands() []BrandCount {
-	out := make([]BrandCount, 0, len(e.unmapped))
+	var out []BrandCount
 	for _, a := range e.unmapped {
 		out = append(out, BrandCount{Brand: a.spelling, Lines: a.lines, Sources: slices.Clone(a.sources)})
 	}
