@@ -64,8 +64,8 @@ type Index struct {
 	keys    []string
 	items   []int
 	post    map[trigram][]int32 // distinct trigram → positions in keys; built on the first look-up
-	byLen   map[int][]int32    // key length in runes → positions, for keys too short to filter
-	count   []uint16           // scratch, one per key
+	byLen   map[int][]int32     // key length in runes → positions, for keys too short to filter
+	count   []uint16            // scratch, one per key
 	touched []int32
 	dist    distScratch
 }
