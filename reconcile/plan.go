@@ -9,7 +9,8 @@ import (
 )
 
 // Plan decides every catalog target from the lines added so far and sorts the
-// findings. Call it once, after the last Add.
+// findings. It is meant to be called once, after the last Add; calling it again
+// gives the same plan.
 func (e *Engine) Plan() Plan {
 	plan := Plan{Lines: e.status, Stats: e.stats}
 	st := &plan.Stats
@@ -361,6 +362,7 @@ func (e *Engine) suggest(um []Unmatched) {
 	}
 	indexes := make(map[*brandIndex]*mapping.Index)
 	for i := range um {
+		um[i].Suggestions = nil
 		if i > 0 && um[i].Brand == um[i-1].Brand && um[i].Key == um[i-1].Key {
 			um[i].Suggestions = um[i-1].Suggestions
 			continue

@@ -52,6 +52,14 @@ func TestPropertyTwiceSamePlan(t *testing.T) {
 	if !bytes.Equal(encode(t, first), encode(t, second)) {
 		t.Fatal("two reconciles of the same input differ")
 	}
+	e := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
+	for _, l := range in.Lines {
+		e.Add(l)
+	}
+	once := encode(t, e.Plan())
+	if !bytes.Equal(once, encode(t, e.Plan())) || !bytes.Equal(once, encode(t, first)) {
+		t.Fatal("a second Plan of the same engine differs")
+	}
 	// The data exercise what the property is about.
 	f := first.Findings
 	if len(f.Unmatched) == 0 || len(f.PriceConflicts) == 0 || len(f.UnmappedBrands) == 0 || len(f.Excluded) == 0 || len(f.SizesWithoutPrice) == 0 {
