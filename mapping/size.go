@@ -18,7 +18,7 @@ import (
 //
 // An empty or blank size gives "".
 func NormalizeSize(s string) string {
-	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(s)))
+	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(strings.ToValidUTF8(s, ""))))
 	if s == "" {
 		return ""
 	}
@@ -35,7 +35,7 @@ func NormalizeSize(s string) string {
 	s = strings.Join(strings.Fields(s), "")
 	num, unit := splitNumber(s)
 	if num == "" || (unit != "" && unit != "cm" && unit != "mm") {
-		return strings.ToUpper(s)
+		return norm.NFKC.String(strings.ToUpper(s)) // again: removing spaces may have joined a letter and a mark
 	}
 	return canonicalNumber(num) + unit
 }
