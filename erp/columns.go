@@ -217,11 +217,8 @@ func (m *Mapper) Convert(fields []string, loc Location, report func(Problem)) (r
 		rec.Loc.Sheet = m.Sheet
 	}
 	fail := func(f int, code, msg string) (Record, bool) {
-		p := Problem{Loc: m.at(loc, m.col[f]), Severity: RowError, Code: code, Message: msg}
-		if f >= 0 {
-			p.Field, p.Value = fieldNames[f], cut(m.get(fields, f))
-		}
-		report(p)
+		report(Problem{Loc: m.at(loc, m.col[f]), Severity: RowError, Code: code,
+			Field: fieldNames[f], Value: cut(m.get(fields, f)), Message: msg})
 		return Record{}, false
 	}
 	if len(fields) < m.width {

@@ -7,6 +7,13 @@
 // separators, money in integer cents, line ends — is done once, in this package, and
 // shared by the profiles.
 //
+// The profiles share three cores: TextReader (delimited text: Bijou3, M3Soft, 4D,
+// generic CSV/TSV), SheetReader (XLSX through excelize's row iterator: Cestia,
+// generic XLSX) and XMLReader (generic supplier feeds). A Mapper turns a row's fields
+// into a Record the same way for all of them. ReadAll collects a small extract;
+// package erp/inspect summarises one for "ecrin inspect"; erp/erpgen generates
+// realistic extracts and the matching catalog.
+//
 // A reader never panics and never guesses silently: a row it cannot read is a row
 // Problem (the row is skipped and reported with its file and line, or sheet!cell); a
 // file it must refuse returns a *FileError, and the whole extract is then refused.
