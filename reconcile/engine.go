@@ -82,11 +82,11 @@ type sighting struct {
 
 // group is a key several catalog products share.
 type group struct {
-	brand, key string
-	products   []int32
-	exact      []string // the products' references, trimmed and upper-cased
-	lines      []Line
-	exactHit   map[int32]bool // products matched exactly by a line
+	key      string
+	products []int32
+	exact    []string // the products' references, trimmed and upper-cased
+	lines    []Line
+	exactHit map[int32]bool // products matched exactly by a line
 }
 
 // brandAcc counts an unmapped ERP brand.
@@ -145,7 +145,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		case !ok:
 			b.byKey[k] = int32(i)
 		case prev >= 0:
-			g := &group{brand: p.Brand, key: k, products: []int32{prev, int32(i)}}
+			g := &group{key: k, products: []int32{prev, int32(i)}}
 			e.groups = append(e.groups, g)
 			b.byKey[k] = -int32(len(e.groups))
 		default:
