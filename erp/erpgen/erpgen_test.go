@@ -70,8 +70,8 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestEAN13(t *testing.T) {
-	if got := ean13("761160829329"); got != "7611608293295" {
-		t.Errorf("ean13 = %s, want 7611608293295", got)
+	if got := ean13("400638133393"); got != "4006381333931" {
+		t.Errorf("ean13 = %s, want 4006381333931", got)
 	}
 }
 
