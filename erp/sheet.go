@@ -93,16 +93,21 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 		}
 		sheet = list[0]
 	}
-	shown, err := f.Rows(sheet)
-	if err != nil {
-		return fileErr(Location{Sheet: sheet}, FileNotXLSX, "open sheet "+sheet, err)
-	}
-	defer shown.Close()
+	// Numbers are read raw. References are read as displayed, which differs from
+	// the raw value only under a zero-padding number format: a second pass over the
+	// sheet gives the displayed values when the workbook has one.
 	raws, err := f.Rows(sheet)
 	if err != nil {
 		return fileErr(Location{Sheet: sheet}, FileNotXLSX, "open sheet "+sheet, err)
 	}
 	defer raws.Close()
+	var shown *excelize.Rows
+	if hasPaddedFormat(f) {
+		if shown, err = f.Rows(sheet); err != nil {
+			return fileErr(Location{Sheet: sheet}, FileNotXLSX, "open sheet "+sheet, err)
+		}
+		defer shown.Close()
+	}
 
 	m := NewMapper(name, o)
 	m.Sheet = sheet
@@ -143,19 +148,21 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 	if !needHeader {
 		setup()
 	}
-	for row := 1; shown.Next() && raws.Next(); row++ {
+	for row := 1; raws.Next(); row++ {
 		if row&0xfff == 0 {
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
 		}
-		cells, err := shown.Columns()
-		if err != nil {
-			return fileErr(Location{Sheet: sheet, Line: row}, FileNotXLSX, "read row", err)
-		}
 		rawCells, err := raws.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return fileErr(Location{Sheet: sheet, Line: row}, FileNotXLSX, "read row", err)
+		}
+		cells := rawCells
+		if shown != nil && shown.Next() {
+			if cells, err = shown.Columns(); err != nil {
+				return fileErr(Location{Sheet: sheet, Line: row}, FileNotXLSX, "read row", err)
+			}
 		}
 		if blank(cells) {
 			continue
@@ -213,7 +220,7 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 		}
 		sum.Rows++
 	}
-	if err := shown.Error(); err != nil {
+	if err := raws.Error(); err != nil {
 		return fileErr(Location{Sheet: sheet}, FileNotXLSX, "read sheet "+sheet, err)
 	}
 	if needHeader {
@@ -297,4 +304,19 @@ func lossy(s string) bool {
 	}
 	mant := strings.TrimLeft(strings.Replace(s[:i], ".", "", 1), "0")
 	return len(mant) < exp+1
+}
+
+// hasPaddedFormat reports whether the workbook has a custom number format that pads
+// numbers with zeros ("000000"), under which a numeric reference displays otherwise
+// than its raw value.
+func hasPaddedFormat(f *excelize.File) bool {
+	for i := 0; ; i++ {
+		st, err := f.GetStyle(i)
+		if err != nil {
+			return false
+		}
+		if c := st.CustomNumFmt; c != nil && strings.Contains(*c, "00") && !strings.Contains(*c, ".") {
+			return true
+		}
+	}
 }
