@@ -133,6 +133,8 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 		raw      []int // columns read raw
 		refCol   = -1
 		articles int
+		key      []byte // a row's raw cells, to find duplicated rows
+		dups     = newDupes()
 	)
 	setup := func() {
 		for _, fld := range rawFields {
@@ -212,6 +214,14 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 				Value: cells[refCol], Message: "the reference is a number in the workbook: check it kept its leading zeros (format the column as text)"})
 		}
 		rec, ok := m.Convert(cells, loc, report)
+		key = key[:0]
+		for _, c := range rawCells {
+			key = append(append(key, c...), 0)
+		}
+		if first := dups.see(key, row); first > 0 {
+			report(Problem{Loc: loc, Severity: Warning, Code: CodeDuplicateLine,
+				Message: fmt.Sprintf("same row as row %d", first)})
+		}
 		if !ok {
 			continue
 		}

@@ -80,6 +80,7 @@ func sampleFiles(t *testing.T) map[string][]byte {
 	files["cestia/broken/truncated.xlsx"] = xlsx[:len(xlsx)/2]
 	files["cestia/broken/empty.xlsx"] = []byte{}
 	files["cestia/broken/missing_column.xlsx"] = cestia(t, arts[:40], slices.Concat(cestiaHeader[:5], []string{"Qté"}, cestiaHeader[6:]), nil)
+	files["cestia/broken/duplicated_lines.xlsx"] = cestia(t, slices.Concat(arts[:40], arts[10:15]), cestiaHeader, nil)
 	files["cestia/broken/garbage_numbers.xlsx"] = cestia(t, arts[:40], cestiaHeader, func(n int, cells []any) {
 		switch n {
 		case 2:
