@@ -6,14 +6,14 @@
 #
 # ECRIN_LINUX_BIN / ECRIN_WINDOWS_EXE name prebuilt binaries to package
 # instead of building ./cmd/ecrin (for testing the packaging alone).
-# NFPM_VERSION picks the nfpm release (v2.48.0 needs go.digitalxero.dev
-# modules that some proxies refuse; v2.41.3 does not).
+# NFPM_VERSION picks the nfpm release; the default, v2.41.3, builds from the Go
+# module proxy alone (v2.48.0 needs go.digitalxero.dev modules it refuses).
 set -eu
 
 version=${1:?usage: installer/build.sh VERSION}
 cd "$(dirname "$0")/.."
 
-nfpm="go run github.com/goreleaser/nfpm/v2/cmd/nfpm@${NFPM_VERSION:-v2.48.0}"
+nfpm="go run github.com/goreleaser/nfpm/v2/cmd/nfpm@${NFPM_VERSION:-v2.41.3}"
 stage=dist/stage
 mkdir -p "$stage/linux-amd64" "$stage/windows-amd64"
 
