@@ -62,7 +62,8 @@ func TestPropertyTwiceSamePlan(t *testing.T) {
 	}
 	// The data exercise what the property is about.
 	f := first.Findings
-	if len(f.Unmatched) == 0 || len(f.PriceConflicts) == 0 || len(f.UnmappedBrands) == 0 || len(f.Excluded) == 0 || len(f.SizesWithoutPrice) == 0 {
+	if len(f.Unmatched) == 0 || len(f.PriceConflicts) == 0 || len(f.UnmappedBrands) == 0 || len(f.Excluded) == 0 ||
+		len(f.SizesWithoutPrice) == 0 || len(f.Ambiguous) == 0 || len(f.RowErrors) == 0 || len(f.UnknownSizes) == 0 {
 		t.Fatalf("the generated extract lacks findings: %+v", first.Stats)
 	}
 }
@@ -159,5 +160,69 @@ func TestPropertyTruncatedExtractUnpublishesNothing(t *testing.T) {
 		if !v.Held {
 			t.Errorf("%d%% of the rows would unpublish %d products, and the run is not held", keep, plan.Stats.Unpublishing)
 		}
+	}
+}
+
+// TestPropertyOneStatusEach checks every line and every catalog product ends in
+// exactly one status, and the findings account for every line not matched.
+func TestPropertyOneStatusEach(t *testing.T) {
+	in := propertyInput(t)
+	plan := reconcile.Reconcile(in)
+	st := plan.Stats
+	if len(plan.Lines) != len(in.Lines) || st.Lines != len(in.Lines) {
+		t.Fatalf("%d statuses, %d lines counted, for %d lines", len(plan.Lines), st.Lines, len(in.Lines))
+	}
+	count := map[reconcile.LineStatus]int{}
+	for i, s := range plan.Lines {
+		if s.String() == "unknown" {
+			t.Fatalf("line %s has no status", in.Lines[i].Source)
+		}
+		count[s]++
+	}
+	f := plan.Findings
+	ambiguousLines := 0
+	for _, a := range f.Ambiguous {
+		ambiguousLines += len(a.Lines)
+	}
+	unmapped := 0
+	for _, b := range f.UnmappedBrands {
+		unmapped += b.Lines
+	}
+	for _, c := range []struct {
+		status         reconcile.LineStatus
+		stat, findings int
+	}{
+		{reconcile.LineUnmapped, st.Unmapped, unmapped},
+		{reconcile.LineUnmatched, st.Unmatched, len(f.Unmatched)},
+		{reconcile.LineAmbiguous, st.Ambiguous, ambiguousLines},
+		{reconcile.LineExcluded, st.Excluded, len(f.Excluded)},
+		{reconcile.LineRowError, st.RowErrors, len(f.RowErrors)},
+		{reconcile.LineUnknownSize, st.UnknownSize, len(f.UnknownSizes)},
+	} {
+		if count[c.status] != c.stat || c.stat != c.findings {
+			t.Errorf("%v: %d lines, stats say %d, findings hold %d", c.status, count[c.status], c.stat, c.findings)
+		}
+	}
+	if count[reconcile.LineMatched] != st.Matched || st.Matched == 0 {
+		t.Errorf("matched: %d lines, stats say %d", count[reconcile.LineMatched], st.Matched)
+	}
+	decided := map[string]bool{}
+	for _, d := range plan.Decisions {
+		decided[d.ProductID] = true
+	}
+	held := 0
+	for _, a := range f.Ambiguous {
+		if len(a.Lines) == 0 {
+			continue
+		}
+		for _, p := range a.Products {
+			if !decided[p.ID] {
+				held++
+			}
+		}
+	}
+	if len(decided)+held != len(in.Catalog) || held != st.AmbiguousProducts ||
+		st.Published+st.Unpublished+st.AmbiguousProducts != st.Products || st.Products != len(in.Catalog) {
+		t.Errorf("%d products decided, %d held, of %d; stats %+v", len(decided), held, len(in.Catalog), st)
 	}
 }

@@ -12,6 +12,7 @@ package reconciletest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -52,7 +53,9 @@ func ref(i int) string {
 // declinable says whether article i comes in sizes (one in ten).
 func declinable(i int) bool { return i%10 == 3 }
 
-// Catalog returns n products. One in ten is a ring with 3 to 8 sizes; ids are sorted.
+// Catalog returns n products. One in ten is a ring with 3 to 8 sizes; one in a
+// thousand has the reference of the one before it with dashes for dots (an
+// ambiguous key); ids are sorted.
 func Catalog(n int) []reconcile.Product {
 	out := make([]reconcile.Product, n)
 	for i := range out {
@@ -62,6 +65,9 @@ func Catalog(n int) []reconcile.Product {
 			Ref:       ref(i),
 			Category:  "Montres",
 			Published: i%7 != 0,
+		}
+		if i%1000 == 501 {
+			p.Brand, p.Ref = brand(i-1), strings.ReplaceAll(ref(i-1), ".", "-")
 		}
 		if declinable(i) {
 			p.Category, p.Declinable = "Bagues", true
@@ -92,7 +98,8 @@ func MapperConfig() mapping.Config {
 // size products made by Catalog. Per hundred articles: one with a typo in its
 // reference (unmatched), one of an unmapped brand, one excluded, two duplicated on a
 // second line (another store) with a higher price; about one in five out of stock,
-// one ring size in four missing. night shifts stock and prices, so that two nights
+// one ring size in four missing. Per thousand rings, ten lines without a size and
+// ten with a size the catalog lacks. night shifts stock and prices, so that two nights
 // differ by about one article in a hundred.
 func Lines(size, n, night int, emit func(reconcile.Line)) {
 	line := 1
@@ -139,6 +146,12 @@ func Lines(size, n, night int, emit func(reconcile.Line)) {
 				continue
 			}
 			l.RawSize = "T" + s
+			switch {
+			case k == 0 && i%100 == 63:
+				l.RawSize = "" // a row error: which size?
+			case k == 2 && i%100 == 73:
+				l.RawSize = "T99" // not a size of the catalog
+			}
 			l.PriceCents = int64(80000 + k*2500)
 			put(l)
 		}
