@@ -15,8 +15,9 @@ import (
 
 // Kinds of run data kept in the state file.
 const (
-	dataExtract = "extract" // the archived extract (source.Extract as JSON): approve reads it again
-	dataReport  = "report"  // the report model (report.Run as JSON): the report can be written again
+	dataExtract    = "extract"     // the archived extract (source.Extract as JSON): approve reads it again
+	dataReport     = "report"      // the report model (report.Run as JSON): the report can be written again
+	dataFullResync = "full_resync" // set on a run that pushed every decision again (its start time)
 )
 
 // finish records how a run ended, keeps its report model and writes its report.

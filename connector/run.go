@@ -127,6 +127,14 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(err)
 	}
 	changes := reconcile.Diff(plan.Decisions, acked)
+	resync, err := s.resyncDue(ctx, started)
+	if err != nil {
+		return fail(err)
+	}
+	if resync {
+		changes = everything(plan.Decisions, acked)
+		log.Info().Int("items", len(changes)).Msg("full resync: every decision is pushed again")
+	}
 
 	facts := report.Facts{
 		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
@@ -160,6 +168,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return out, nil
 	}
 
+	if resync {
+		if err := s.store.SaveRunData(ctx, id, dataFullResync, mustJSON(started)); err != nil {
+			return fail(err)
+		}
+	}
 	batches := makeBatches(s.cfg.Site.ID, ext.SHA256, id, changes, s.cfg.Push.BatchSize)
 	log.Info().Int("rows", out.Rows).Int("matched", out.Matched).Int("changes", len(changes)).Int("batches", len(batches)).Msg("plan ready, pushing")
 	if err := s.pushRun(ctx, id, batches, end, &rep); err != nil {
@@ -187,6 +200,33 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	out.Duration = s.now().Sub(started)
 	log.Info().Int("pushed", out.Pushed).Str("report", out.ReportPath).Dur("took", out.Duration).Msg("run done")
 	return out, nil
+}
+
+// resyncDue tells whether this run pushes every decision again, to heal whatever
+// drifted in the shop (an edit by hand, a restore): when full_resync_every is set
+// and the last full resync is older than that, or there was none.
+func (s *Site) resyncDue(ctx context.Context, now time.Time) (bool, error) {
+	every := s.cfg.Push.FullResyncEvery
+	if every <= 0 {
+		return false, nil
+	}
+	last, ok, err := s.store.LastAcceptedWith(ctx, dataFullResync)
+	if err != nil || !ok {
+		return err == nil, err
+	}
+	return now.Sub(last.Started) >= every, nil
+}
+
+// everything turns every decision into a change, for a full resync.
+func everything(decisions []reconcile.Decision, acked map[reconcile.Target]reconcile.Decision) []reconcile.Change {
+	out := make([]reconcile.Change, len(decisions))
+	for i, d := range decisions {
+		out[i].Decision = d
+		if prev, ok := acked[d.Key()]; ok {
+			out[i].Previous = &prev
+		}
+	}
+	return out
 }
 
 // readResult is an extract read through the engine.

@@ -33,6 +33,12 @@ type harness struct {
 
 func newHarness(t *testing.T, extraYAML string) *harness {
 	t.Helper()
+	return newHarnessWith(t, extraYAML, Options{})
+}
+
+// newHarnessWith opens the site with o (a clock, a logger).
+func newHarnessWith(t *testing.T, extraYAML string, o Options) *harness {
+	t.Helper()
 	dir := t.TempDir()
 	h := &harness{t: t, dir: dir, inbox: filepath.Join(dir, "inbox")}
 	if err := os.MkdirAll(h.inbox, 0o750); err != nil {
@@ -56,7 +62,7 @@ func newHarness(t *testing.T, extraYAML string) *harness {
 	}
 	// The demo's brand table and rules; this site's own ids, folders and shop.
 	text := string(demoYAML)
-	text = text[strings.Index(text, "mapping:"):]
+	text = text[strings.Index(text, "mapping:"):strings.Index(text, "report:")]
 	text = fmt.Sprintf(`site: {id: b1, name: Test}
 data_dir: %s
 erp: {profile: bijou3}
@@ -78,7 +84,7 @@ shop:
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := Open(context.Background(), cfg, Options{})
+	site, err := Open(context.Background(), cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,4 +330,24 @@ func TestRollbackRestoresThePreviousNight(t *testing.T) {
 		t.Errorf("night 2 status %s, want rolled_back", r.Status)
 	}
 	h.assertShopMatches()
+}
+
+func TestRunSummariesReachTheShop(t *testing.T) {
+	h := newHarness(t, "report: {upload: true}")
+	h.dropNight(night1)
+	h.run()
+	h.dropNight(night2)
+	h.run()
+	runs, err := h.sim.Runs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 {
+		t.Fatalf("%d runs uploaded, want 2", len(runs))
+	}
+	for _, r := range runs {
+		if len(r.Report) == 0 || !strings.HasSuffix(r.ReportName, ".xlsx") || !strings.Contains(string(r.Summary), `"extract_file":"stock_2026112`) {
+			t.Errorf("upload %s: report %q (%d bytes), summary %s", r.ID, r.ReportName, len(r.Report), r.Summary)
+		}
+	}
 }

@@ -183,6 +183,21 @@ func (s *Store) LastAccepted(ctx context.Context) (r Run, ok bool, err error) {
 	return r, true, nil
 }
 
+// LastAcceptedWith returns the newest accepted run (done or approved) that saved
+// data of kind — the last full resync, say. ok is false when there is none.
+func (s *Store) LastAcceptedWith(ctx context.Context, kind string) (r Run, ok bool, err error) {
+	r, err = scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs
+		WHERE status IN (?, ?) AND id IN (SELECT run_id FROM run_data WHERE kind = ?)
+		ORDER BY id DESC LIMIT 1`, StatusDone, StatusApproved, kind))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Run{}, false, nil
+	}
+	if err != nil {
+		return Run{}, false, fmt.Errorf("read last run with %s: %w", kind, err)
+	}
+	return r, true, nil
+}
+
 // ProcessedSHA reports whether an extract with this SHA-256 was already processed:
 // a run with that checksum that went through reconcile (done, held, approved or
 // rolled back). Failed runs do not count, so their extract is tried again. id is

@@ -181,6 +181,19 @@ func TestHistoryQueries(t *testing.T) {
 		}
 	}
 
+	// LastAcceptedWith: only accepted runs that saved that kind of data count.
+	for _, i := range []int{0, 1, 3} {
+		if err := s.SaveRunData(ctx, ids[i], "full_resync", []byte("{}")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, ok, err := s.LastAcceptedWith(ctx, "full_resync"); err != nil || !ok || r.ID != ids[0] {
+		t.Errorf("LastAcceptedWith(full_resync) = run %d, %v, %v; want run %d", r.ID, ok, err, ids[0])
+	}
+	if _, ok, err := s.LastAcceptedWith(ctx, "nothing"); ok || err != nil {
+		t.Errorf("LastAcceptedWith(nothing) = %v, %v; want none", ok, err)
+	}
+
 	runs, err := s.Runs(ctx, 3)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,59 @@
+package connector
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+func TestFullResyncHealsDrift(t *testing.T) {
+	now := time.Date(2026, 11, 21, 1, 30, 0, 0, time.UTC)
+	h := newHarnessWith(t, "push: {full_resync_every: 168h}", Options{Now: func() time.Time { return now }})
+	h.dropNight(night1)
+	n1 := h.run()
+
+	// Someone edits a product in the shop's back office: the shop drifts from what
+	// ecrin acknowledged.
+	var target reconcile.Decision
+	for _, d := range h.acked() {
+		if d.Published && d.VariantID == "" {
+			target = d
+			break
+		}
+	}
+	edited := target
+	edited.Quantity = 99
+	if _, err := h.site.shop.PushBatch(context.Background(), "back-office-edit", []reconcile.Decision{edited}); err != nil {
+		t.Fatal(err)
+	}
+
+	now = now.Add(24 * time.Hour)
+	h.dropNight(night2)
+	n2 := h.run()
+	if n2.Pushed != 7 {
+		t.Fatalf("night 2, a day after the last full push: pushed %d, want only the 7 changes", n2.Pushed)
+	}
+	if got := h.shop()[target.Key()].Quantity; got != 99 {
+		t.Fatalf("the drift was healed too early: quantity %d", got)
+	}
+
+	// A week after the first night: everything is pushed again, the drift is gone.
+	now = now.Add(7 * 24 * time.Hour)
+	b, err := os.ReadFile("demo/data/" + night2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.drop("stock_20261129.csv", bytes.Replace(b, []byte("Montre Irony"), []byte("Montre Irony 2"), 1))
+	n3 := h.run()
+	if n3.Pushed != n1.Pushed {
+		t.Fatalf("full resync pushed %d items, want all %d", n3.Pushed, n1.Pushed)
+	}
+	if got := h.shop()[target.Key()].Quantity; got != target.Quantity {
+		t.Fatalf("after the full resync the shop holds %d, want %d", got, target.Quantity)
+	}
+	h.assertShopMatches()
+}
