@@ -26,8 +26,16 @@ type Unmatched struct {
 type Suggestion struct {
 	Ref       string
 	ProductID string
-	Distance  int // edit distance between the keys
+	Distance  int    // edit distance between the keys (0 for a brand prefix)
+	Rule      string // how it was found: a Suggest… constant
 }
+
+// How a suggestion was found: the evidence a CSM reads.
+const (
+	SuggestBrandPrefix  = "brand_prefix"       // the reference with the brand's name typed in front of it
+	SuggestSwapped      = "swapped_characters" // two neighbouring characters swapped
+	SuggestEditDistance = "edit_distance"      // a character wrong, missing or extra
+)
 
 // Ambiguous is a key shared by several catalog products of a brand: none of them is
 // matched by key. Lines are the extract lines that hit it (none when the extract

@@ -355,12 +355,18 @@ func sightingSources(dups []sighting) []string {
 }
 
 // suggest fills the suggestions of the unmatched lines (sorted by brand and key),
-// once per distinct key.
+// once per distinct key: first the catalog reference the key names once the brand's
+// name typed in front of it is taken off (TISSOT-T120… → T120…), then the nearest
+// keys of the brand by edit distance.
 func (e *Engine) suggest(um []Unmatched) {
 	if len(um) == 0 {
 		return
 	}
-	indexes := make(map[*brandIndex]*mapping.Index)
+	type brandSuggester struct {
+		near  *mapping.Index
+		exact map[string][]int32 // key → products
+	}
+	indexes := make(map[*brandIndex]*brandSuggester)
 	for i := range um {
 		um[i].Suggestions = nil
 		if i > 0 && um[i].Brand == um[i-1].Brand && um[i].Key == um[i-1].Key {
@@ -373,17 +379,70 @@ func (e *Engine) suggest(um []Unmatched) {
 		}
 		ix := indexes[b]
 		if ix == nil {
-			ix = &mapping.Index{}
+			ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, len(b.products))}
 			for _, p := range b.products {
-				ix.Add(e.keys[p], int(p))
+				ix.near.Add(e.keys[p], int(p))
+				ix.exact[e.keys[p]] = append(ix.exact[e.keys[p]], p)
 			}
 			indexes[b] = ix
 		}
-		for _, m := range ix.Suggest(um[i].Key) {
-			p := &e.catalog[m.Item]
-			um[i].Suggestions = append(um[i].Suggestions, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance})
+		seen := map[int32]bool{}
+		for _, prefix := range []string{mapping.Key(um[i].Brand), mapping.Key(um[i].Line.ERPBrand)} {
+			rest, ok := strings.CutPrefix(um[i].Key, prefix)
+			if !ok || prefix == "" || rest == "" {
+				continue
+			}
+			for _, p := range ix.exact[rest] {
+				if !seen[p] {
+					seen[p] = true
+					um[i].Suggestions = append(um[i].Suggestions, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix})
+				}
+			}
+		}
+		um[i].Suggestions = append(um[i].Suggestions, e.typos(ix.near, um[i].Key, seen)...)
+		if len(um[i].Suggestions) > mapping.MaxSuggestions {
+			um[i].Suggestions = um[i].Suggestions[:mapping.MaxSuggestions]
 		}
 	}
+}
+
+// typos returns the catalog keys one typo away from key: two neighbouring
+// characters swapped first (the typist had every character right), then one
+// character wrong, missing or extra (two for keys of 16 characters or more). A
+// reference further away is another article, not a misspelling: nothing is
+// suggested for it.
+func (e *Engine) typos(ix *mapping.Index, key string, skip map[int32]bool) []Suggestion {
+	limit := 1
+	if len(key) >= 16 {
+		limit = 2
+	}
+	var swapped, edited []Suggestion
+	for _, m := range ix.Nearest(key, 4*mapping.MaxSuggestions, mapping.MaxDistance) {
+		if skip[int32(m.Item)] {
+			continue
+		}
+		p := &e.catalog[m.Item]
+		switch {
+		case swappedNeighbours(key, m.Key):
+			swapped = append(swapped, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: 1, Rule: SuggestSwapped})
+		case m.Distance <= limit:
+			edited = append(edited, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance, Rule: SuggestEditDistance})
+		}
+	}
+	return append(swapped, edited...)
+}
+
+// swappedNeighbours reports whether b is a with two neighbouring characters
+// swapped.
+func swappedNeighbours(a, b string) bool {
+	if len(a) != len(b) || a == b {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 func (e *Engine) ambiguous() []Ambiguous {

@@ -86,7 +86,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	for _, u := range fd.Unmatched {
 		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
 		for _, s := range u.Suggestions {
-			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: "edit_distance", SameBrand: true})
+			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: true})
 		}
 		run.Unmatched = append(run.Unmatched, out)
 		b := brand(u.Brand)

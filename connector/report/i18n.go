@@ -183,12 +183,14 @@ var texts = map[string][2]string{
 	"no_price":           {"taille sans prix dans l'extraction", "size listed without a price"},
 
 	// How a suggestion was found (mapping rules).
-	"edit_distance": {"distance d'édition", "edit distance"},
-	"strip_prefix":  {"préfixe retiré", "prefix removed"},
-	"strip_zeros":   {"zéros de tête retirés", "leading zeros removed"},
-	"replace":       {"motif remplacé", "pattern replaced"},
-	"alias":         {"table des alias", "alias table"},
-	"lookalike":     {"lettres sosies (O/0, cyrillique…)", "look-alike letters (O/0, Cyrillic…)"},
+	"edit_distance":      {"distance d'édition", "edit distance"},
+	"strip_prefix":       {"préfixe retiré", "prefix removed"},
+	"swapped_characters": {"deux caractères voisins inversés", "two neighbouring characters swapped"},
+	"brand_prefix":       {"nom de la marque tapé devant la référence", "brand name typed before the reference"},
+	"strip_zeros":        {"zéros de tête retirés", "leading zeros removed"},
+	"replace":            {"motif remplacé", "pattern replaced"},
+	"alias":              {"table des alias", "alias table"},
+	"lookalike":          {"lettres sosies (O/0, cyrillique…)", "look-alike letters (O/0, Cyrillic…)"},
 
 	// Row problems (erp.Code…), severities.
 	SeverityError:    {"ligne ignorée", "row skipped"},
