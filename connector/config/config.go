@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -228,6 +229,13 @@ func (c *Config) validate(doc *yaml.Node) error {
 	}
 	if c.Source.Kind == "" {
 		return fail(fmt.Sprintf("source.kind is required (one of %s)", strings.Join(source.Kinds(), ", ")), "source")
+	}
+	if _, err := source.Open(c.Source.Kind, &c.Source.Settings, source.Env{ArchiveDir: c.ArchiveDir()}); err != nil {
+		var se *source.SettingError
+		if errors.As(err, &se) {
+			return &Error{File: c.Path, Line: se.Line, Msg: "source: " + se.Msg}
+		}
+		return fail("source: "+err.Error(), "source", "kind")
 	}
 	if c.Shop.URL == "" {
 		return fail("shop.url is required", "shop")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	_ "github.com/ecrin-connect/ecrin/connector/source/folder"
+	_ "github.com/ecrin-connect/ecrin/connector/source/ftp"
 	_ "github.com/ecrin-connect/ecrin/erp/all"
 )
 
@@ -54,6 +55,9 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 		{"missing shop url", strings.Replace(minimal, "  url: https://shop.example/ecrin\n", "", 1), "config.yaml:10: shop.url is required"},
 		{"unknown profile", strings.Replace(minimal, "profile: bijou3", "profile: bijou4", 1), "config.yaml:6: erp"},
 		{"bad number", strings.Replace(minimal, "data_dir: data", "data_dir: data\npush: {batch_size: lots}", 1), "config.yaml:5: "},
+		{"misspelled source setting", strings.Replace(minimal, "  path: /srv/export", "  path: /srv/export\n  patern: stock_*.csv", 1), "config.yaml:10: source: unknown source setting \"patern\""},
+		{"bad source value", strings.Replace(minimal, "  path: /srv/export", "  path: /srv/export\n  stable_interval: soon", 1), "config.yaml:"},
+		{"unknown source kind", strings.Replace(minimal, "kind: folder", "kind: sftp", 1), "config.yaml:8: source: "},
 		{"bad regex", minimal + "  rules:\n    Tissot:\n      - replace: '(['\n", "mapping"},
 		{"syntax", minimal + "  : :\n\t", "config.yaml:"},
 		{"empty", "", "empty"},
