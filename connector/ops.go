@@ -36,7 +36,7 @@ func (s *Site) Approve(ctx context.Context, id state.RunID) (Outcome, error) {
 	if err := json.Unmarshal(b, &ext); err != nil {
 		return Outcome{}, fmt.Errorf("approve run %d: decode its extract: %w", id, err)
 	}
-	if err := s.recover(ctx); err != nil {
+	if _, err := s.recover(ctx); err != nil {
 		return Outcome{}, err
 	}
 	return s.process(ctx, TriggerApprove, ext, &run)
@@ -59,7 +59,7 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 	if err != nil {
 		return Outcome{}, 0, fmt.Errorf("roll back run %d: %w", id, err)
 	}
-	if err := s.recover(ctx); err != nil {
+	if _, err := s.recover(ctx); err != nil {
 		return Outcome{}, 0, err
 	}
 	var changes []reconcile.Change

@@ -63,7 +63,8 @@ func (s *Site) pushRun(ctx context.Context, id state.RunID, batches []state.Batc
 	if err := s.store.Journal(ctx, id, batches); err != nil {
 		return err
 	}
-	return s.pushPending(ctx)
+	_, err := s.pushPending(ctx)
+	return err
 }
 
 // settleWindow is how many recent runs recover looks at for one a crash left
@@ -74,13 +75,13 @@ const settleWindow = 50
 // and the runs still marked running are closed — done when their push is complete,
 // failed when they were cut before journaling anything (their extract is then taken
 // again). Called with the run lock held, before any new work.
-func (s *Site) recover(ctx context.Context) error {
-	if err := s.pushPending(ctx); err != nil {
-		return err
+func (s *Site) recover(ctx context.Context) (resumed int, err error) {
+	if resumed, err = s.pushPending(ctx); err != nil {
+		return resumed, err
 	}
 	runs, err := s.store.Runs(ctx, settleWindow)
 	if err != nil {
-		return err
+		return resumed, err
 	}
 	for _, r := range runs {
 		if r.Status != state.StatusRunning {
@@ -88,34 +89,35 @@ func (s *Site) recover(ctx context.Context) error {
 		}
 		batches, err := s.store.RunBatches(ctx, r.ID)
 		if err != nil {
-			return err
+			return resumed, err
 		}
 		if len(batches) > 0 {
 			if err := s.completeRun(ctx, r.ID); err != nil {
-				return err
+				return resumed, err
 			}
 			continue
 		}
 		end := r.RunEnd
 		end.Status, end.Finished, end.Error = state.StatusFailed, s.now().UTC(), "interrupted before its push; the extract will be read again"
 		if err := s.store.FinishRun(ctx, r.ID, end); err != nil {
-			return err
+			return resumed, err
 		}
 		s.log.Warn().Int64("run", int64(r.ID)).Msg("run interrupted before its push: marked failed, its extract will be read again")
 	}
-	return nil
+	return resumed, nil
 }
 
 // pushPending sends every journaled batch the shop has not acknowledged yet, oldest
 // first and each with its own key, then completes the runs they belong to. It is
 // how a run pushes, and how the next start finishes a push a crash interrupted.
-func (s *Site) pushPending(ctx context.Context) error {
+// It returns how many batches it sent.
+func (s *Site) pushPending(ctx context.Context) (int, error) {
 	pending, err := s.store.Pending(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if len(pending) == 0 {
-		return nil
+		return 0, nil
 	}
 	var runs []state.RunID
 	for i, b := range pending {
@@ -124,23 +126,23 @@ func (s *Site) pushPending(ctx context.Context) error {
 		}
 		results, err := s.shop.PushBatch(ctx, b.Key, b.Items)
 		if err != nil {
-			return fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
+			return i, fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
 		}
 		acks := make([]state.ItemResult, len(results))
 		for j, r := range results {
 			acks[j] = state.ItemResult{ProductID: r.ProductID, VariantID: r.VariantID, Accepted: r.Accepted(), Reason: r.Reason}
 		}
 		if err := s.store.Ack(ctx, b.Key, acks); err != nil {
-			return err
+			return i, err
 		}
 		s.log.Debug().Str("batch", b.Key).Int("items", len(b.Items)).Msg("batch acknowledged")
 	}
 	for _, id := range runs {
 		if err := s.completeRun(ctx, id); err != nil {
-			return err
+			return len(pending), err
 		}
 	}
-	return nil
+	return len(pending), nil
 }
 
 // completeRun closes a run whose batches are all acknowledged: counts, shop
@@ -212,5 +214,6 @@ func (s *Site) Resume(ctx context.Context) error {
 		return err
 	}
 	defer end()
-	return s.recover(ctx)
+	_, err = s.recover(ctx)
+	return err
 }

@@ -39,6 +39,7 @@ type Outcome struct {
 	Published   int
 	Unpublished int
 	Pushed      int // decisions sent (acknowledged)
+	Resumed     int // batches of an interrupted push sent first
 	Rejected    int
 	Held        []reconcile.GuardReason
 	ReportPath  string
@@ -54,18 +55,23 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer end()
-	if err := s.recover(ctx); err != nil {
-		return Outcome{}, err
+	resumed, err := s.recover(ctx)
+	if err != nil {
+		return Outcome{Resumed: resumed}, err
+	}
+	if resumed > 0 {
+		s.log.Info().Int("batches", resumed).Msg("interrupted push finished")
 	}
 	ext, err := s.src.Fetch(ctx)
 	if errors.Is(err, source.ErrNoExtract) {
 		s.log.Debug().Str("source", s.src.String()).Msg("no new extract")
-		return Outcome{Status: state.StatusNoExtract}, nil
+		return Outcome{Status: state.StatusNoExtract, Resumed: resumed}, nil
 	}
 	if err != nil {
-		return Outcome{}, fmt.Errorf("fetch extract from %s: %w", s.src, err)
+		return Outcome{Resumed: resumed}, fmt.Errorf("fetch extract from %s: %w", s.src, err)
 	}
 	out, err := s.process(ctx, trigger, ext, nil)
+	out.Resumed = resumed
 	if err == nil && out.Status == state.StatusDone {
 		if derr := s.src.Done(ctx, ext); derr != nil {
 			s.log.Warn().Err(derr).Str("extract", ext.Name).Msg("after-run action on the source failed")

@@ -42,6 +42,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	defer site.Close()
 	out, err := site.RunOnce(ctx, connector.TriggerManual)
+	if out.Resumed > 0 {
+		fmt.Fprintf(stdout, "interrupted push finished: %d batches sent\n", out.Resumed)
+	}
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
