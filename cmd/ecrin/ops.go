@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -63,8 +64,10 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runReport(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+// onRun is the shape of report, approve and rollback: flags, one RUN argument, the
+// site opened, then the command's own work.
+func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Context, site *cliSite, id state.RunID) error) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf := addSiteFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -72,76 +75,53 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 	}
 	id, err := runArg(fs)
 	if err != nil {
-		return fail(stderr, "report", err)
+		return fail(stderr, name, err)
 	}
 	ctx, stop := interruptible()
 	defer stop()
 	site, err := openSite(ctx, sf, stderr)
 	if err != nil {
-		return fail(stderr, "report", err)
+		return fail(stderr, name, err)
 	}
 	defer site.Close()
-	path, err := site.Report(ctx, id)
-	if err != nil {
-		return fail(stderr, "report", err)
+	if err := do(ctx, site, id); err != nil {
+		return fail(stderr, name, err)
 	}
-	fmt.Fprintln(stdout, path)
 	return 0
+}
+
+func runReport(args []string, stdout, stderr io.Writer) int {
+	return onRun("report", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
+		path, err := site.Report(ctx, id)
+		if err == nil {
+			fmt.Fprintln(stdout, path)
+		}
+		return err
+	})
 }
 
 func runApprove(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("approve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	sf := addSiteFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	id, err := runArg(fs)
-	if err != nil {
-		return fail(stderr, "approve", err)
-	}
-	ctx, stop := interruptible()
-	defer stop()
-	site, err := openSite(ctx, sf, stderr)
-	if err != nil {
-		return fail(stderr, "approve", err)
-	}
-	defer site.Close()
-	out, err := site.Approve(ctx, id)
-	if err != nil {
-		return fail(stderr, "approve", err)
-	}
-	printOutcome(stdout, out)
-	return 0
+	return onRun("approve", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
+		out, err := site.Approve(ctx, id)
+		if err == nil {
+			printOutcome(stdout, out)
+		}
+		return err
+	})
 }
 
 func runRollback(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rollback", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	sf := addSiteFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	id, err := runArg(fs)
-	if err != nil {
-		return fail(stderr, "rollback", err)
-	}
-	ctx, stop := interruptible()
-	defer stop()
-	site, err := openSite(ctx, sf, stderr)
-	if err != nil {
-		return fail(stderr, "rollback", err)
-	}
-	defer site.Close()
-	out, unknown, err := site.Rollback(ctx, id)
-	if err != nil {
-		return fail(stderr, "rollback", err)
-	}
-	printOutcome(stdout, out)
-	if unknown > 0 {
-		fmt.Fprintf(stdout, "  %d products or sizes were first pushed by run %d: no earlier value to restore, left as they are\n", unknown, id)
-	}
-	return 0
+	return onRun("rollback", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
+		out, unknown, err := site.Rollback(ctx, id)
+		if err != nil {
+			return err
+		}
+		printOutcome(stdout, out)
+		if unknown > 0 {
+			fmt.Fprintf(stdout, "  %d products or sizes were first pushed by run %d: no earlier value to restore, left as they are\n", unknown, id)
+		}
+		return nil
+	})
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
