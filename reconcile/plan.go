@@ -411,13 +411,20 @@ func (e *Engine) suggest(um []Unmatched) {
 // character wrong, missing or extra (two for keys of 16 characters or more). A
 // reference further away is another article, not a misspelling: nothing is
 // suggested for it.
+// typoDistance is the largest edit distance typos keeps: a swap of neighbours.
+const typoDistance = 2
+
 func (e *Engine) typos(ix *mapping.Index, key string, skip map[int32]bool) []Suggestion {
 	limit := 1
 	if len(key) >= 16 {
 		limit = 2
 	}
 	var swapped, edited []Suggestion
-	for _, m := range ix.Nearest(key, 4*mapping.MaxSuggestions, mapping.MaxDistance) {
+	// Nothing further than 2 edits is kept (a swap is 2 edits, a typo at most
+	// limit ≤ 2): a tighter bound lets the index's trigram filter work instead of
+	// comparing the key with every key of a near length, and gives the same
+	// matches at distance ≤ 2 in the same order.
+	for _, m := range ix.Nearest(key, 4*mapping.MaxSuggestions, typoDistance) {
 		if skip[int32(m.Item)] {
 			continue
 		}
