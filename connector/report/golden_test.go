@@ -3,13 +3,9 @@ package report
 import (
 	"bytes"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -33,57 +29,14 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// dump reads a workbook back and renders what a reader sees: for each sheet its
-// frozen pane, autofilter, column widths and every row's formatted cells.
+// dump renders a written workbook for a golden comparison.
 func dump(t *testing.T, xlsx []byte) []byte {
 	t.Helper()
-	f, err := excelize.OpenReader(bytes.NewReader(xlsx))
+	out, err := Render(xlsx)
 	if err != nil {
-		t.Fatalf("open written workbook: %v", err)
+		t.Fatal(err)
 	}
-	defer f.Close()
-	filters := map[string]string{}
-	for _, d := range f.GetDefinedName() {
-		if d.Name == "_xlnm._FilterDatabase" {
-			filters[d.Scope] = d.RefersTo
-		}
-	}
-	var out strings.Builder
-	for _, sheet := range f.GetSheetList() {
-		panes, err := f.GetPanes(sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&out, "=== %s\nfrozen=%v top-left=%s autofilter=%s\nwidths:", sheet, panes.Freeze, panes.TopLeftCell, filters[sheet])
-		rows, err := f.Rows(sheet)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var body strings.Builder
-		cols := 0
-		for rows.Next() {
-			cells, err := rows.Columns()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cols = max(cols, len(cells))
-			body.WriteString(strings.Join(cells, " | "))
-			body.WriteByte('\n')
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
-		for c := 1; c <= cols; c++ {
-			name, _ := excelize.ColumnNumberToName(c)
-			w, err := f.GetColWidth(sheet, name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&out, " %s=%g", name, w)
-		}
-		out.WriteString("\n" + body.String())
-	}
-	return []byte(out.String())
+	return out
 }
 
 func TestWriteGolden(t *testing.T) {
