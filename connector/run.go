@@ -128,11 +128,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
 	}
 	verdict := reconcile.Guard(gi)
-	acked, err := s.store.Acked(ctx)
+	acked, err := s.store.AckedState(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	changes := reconcile.Diff(plan.Decisions, acked)
+	changes := reconcile.DiffAcked(plan.Decisions, acked)
 	resync, err := s.resyncDue(ctx, started)
 	if err != nil {
 		return fail(err)
@@ -224,11 +224,14 @@ func (s *Site) resyncDue(ctx context.Context, now time.Time) (bool, error) {
 }
 
 // everything turns every decision into a change, for a full resync.
-func everything(decisions []reconcile.Decision, acked map[reconcile.Target]reconcile.Decision) []reconcile.Change {
+func everything(decisions []reconcile.Decision, acked *reconcile.Acked) []reconcile.Change {
 	out := make([]reconcile.Change, len(decisions))
 	for i, d := range decisions {
 		out[i].Decision = d
-		if prev, ok := acked[d.Key()]; ok {
+		if sh, ok := acked.Get(d.Key()); ok {
+			prev := reconcile.Decision{ProductID: d.ProductID, VariantID: d.VariantID, Ref: d.Ref, Size: d.Size,
+				Published: sh.Published, Availability: sh.Availability, Quantity: sh.Quantity,
+				PriceCents: sh.PriceCents, RestockDays: sh.RestockDays}
 			out[i].Previous = &prev
 		}
 	}

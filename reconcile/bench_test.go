@@ -54,10 +54,11 @@ func benchmarkNight(b *testing.B, products, lines int) {
 		b.Fatal(err)
 	}
 	prev := night(catalog, m, lines, 0, nil)
-	acked := make(map[reconcile.Target]reconcile.Decision, len(prev.Decisions))
+	ab := reconcile.NewAckedBuilder(len(prev.Decisions))
 	for _, d := range prev.Decisions {
-		acked[d.Key()] = d
+		ab.Add(d.Key(), d.Shown())
 	}
+	acked := ab.Done()
 	prev = reconcile.Plan{}
 	var changes []reconcile.Change
 	b.ResetTimer()
@@ -65,7 +66,7 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	for b.Loop() {
 		changes = nil
 		plan := night(catalog, m, lines, 1, nil)
-		changes = reconcile.Diff(plan.Decisions, acked)
+		changes = reconcile.DiffAcked(plan.Decisions, acked)
 	}
 	cpu = cpuTime() - cpu
 	b.StopTimer()
@@ -76,7 +77,7 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	peak := base
 	measure := func() { peak = max(peak, liveHeap()) }
 	plan := night(catalog, m, lines, 1, measure)
-	changes = reconcile.Diff(plan.Decisions, acked)
+	changes = reconcile.DiffAcked(plan.Decisions, acked)
 	measure()
 	b.ReportMetric(float64(base)/(1<<20), "base-MB")
 	b.ReportMetric(float64(peak)/(1<<20), "live-peak-MB")

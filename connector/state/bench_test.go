@@ -70,3 +70,45 @@ func BenchmarkAcked(b *testing.B) {
 	}
 	b.ReportMetric(heap, "heap-MB")
 }
+
+// BenchmarkAckedState loads the same state as BenchmarkAcked in the compact form
+// the run diffs against.
+func BenchmarkAckedState(b *testing.B) {
+	s, _ := openTemp(b)
+	ctx := context.Background()
+	id := begin(b, s)
+	if _, err := s.db.ExecContext(ctx, `
+		WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
+		INSERT INTO acked (product_id, variant_id, ref, size, published, availability,
+			quantity, price_cents, restock_days, run_id, acked_ms)
+		SELECT printf('p%07d', i / 3 * 3), CASE i % 3 WHEN 0 THEN '' ELSE printf('v%d', i) END,
+			printf('REF%07d', i / 3 * 3), CASE i % 3 WHEN 0 THEN '' ELSE '52' END,
+			i % 5 != 0, CASE i % 5 WHEN 0 THEN 'unavailable' ELSE 'in_stock' END,
+			i % 7, 1000 + i, 0, ?, 1700000000000
+		FROM n`, id); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var heap float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		acked, err := s.AckedState(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.StartTimer()
+		if acked.Len() != 1_000_000 {
+			b.Fatalf("%d targets, want 1,000,000", acked.Len())
+		}
+		heap = float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
+		runtime.KeepAlive(acked)
+	}
+	b.ReportMetric(heap, "heap-MB")
+}

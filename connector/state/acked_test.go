@@ -1,0 +1,44 @@
+package state
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// TestAckedStateIsAcked: the compact state holds what Acked returns.
+func TestAckedStateIsAcked(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	if a, err := s.AckedState(ctx); err != nil || a.Len() != 0 {
+		t.Fatalf("empty store: %d targets, %v", a.Len(), err)
+	}
+	id := begin(t, s)
+	ds := decisions("p", 95)
+	ds[7].Availability = "discontinued" // not one of the engine's: kept as it is
+	batches := split(id, ds, 10)
+	if err := s.Journal(ctx, id, batches); err != nil {
+		t.Fatal(err)
+	}
+	for _, bt := range batches {
+		if err := s.Ack(ctx, bt.Key, acceptAll(bt.Items)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acked, err := s.Acked(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AckedState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := reconcile.AckedFrom(acked); got.Len() != 95 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("AckedState holds %d targets, differs from Acked", got.Len())
+	}
+	if sh, ok := got.Get(ds[7].Key()); !ok || sh != ds[7].Shown() {
+		t.Fatalf("Get(%v) = %+v, %v", ds[7].Key(), sh, ok)
+	}
+}
