@@ -90,7 +90,16 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 		}
 	}
 	batches := makeBatches(s.cfg.Site.ID, orig.ExtractSHA256, rid, changes, s.cfg.Push.BatchSize)
-	if err := s.pushRun(ctx, rid, batches, state.RunEnd{Status: state.StatusRunning}, &rep); err != nil {
+	// The shop goes back to the night before: that night's figures are what the
+	// guards compare the next extract with.
+	restored := state.RunEnd{Status: state.StatusRunning}
+	if before, ok, err := s.acceptedBefore(ctx, id); err != nil {
+		return Outcome{RunID: rid}, unknown, err
+	} else if ok {
+		restored.Rows, restored.Matched, restored.MatchRate = before.Rows, before.Matched, before.MatchRate
+		restored.Published, restored.Unpublished = before.Published, before.Unpublished
+	}
+	if err := s.pushRun(ctx, rid, batches, restored, &rep); err != nil {
 		return Outcome{RunID: rid}, unknown, err
 	}
 	origEnd := orig.RunEnd
@@ -103,4 +112,18 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 		return Outcome{RunID: rid}, unknown, err
 	}
 	return Outcome{RunID: rid, Status: run.Status, Pushed: run.Pushed, ReportPath: s.reportPath(rep), Duration: time.Since(started)}, unknown, nil
+}
+
+// acceptedBefore returns the newest accepted run older than id.
+func (s *Site) acceptedBefore(ctx context.Context, id state.RunID) (state.Run, bool, error) {
+	runs, err := s.store.Runs(ctx, 0)
+	if err != nil {
+		return state.Run{}, false, err
+	}
+	for _, r := range runs { // newest first
+		if r.ID < id && (r.Status == state.StatusDone || r.Status == state.StatusApproved) {
+			return r, true, nil
+		}
+	}
+	return state.Run{}, false, nil
 }

@@ -306,6 +306,15 @@ func TestPushResumesAfterTheShopFailed(t *testing.T) {
 	h.assertShopMatches()
 }
 
+// n1Published is what run 1 published, from the history.
+func n1Published(h *harness) int {
+	r, err := h.site.Store().Run(context.Background(), 1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return r.Published
+}
+
 func TestRollbackRestoresThePreviousNight(t *testing.T) {
 	h := newHarness(t, "")
 	h.dropNight(night1)
@@ -328,6 +337,11 @@ func TestRollbackRestoresThePreviousNight(t *testing.T) {
 	}
 	if r, _ := h.site.Store().Run(context.Background(), n2.RunID); r.Status != state.StatusRolledBack {
 		t.Errorf("night 2 status %s, want rolled_back", r.Status)
+	}
+	// The guards now compare the next extract with night 1, the state restored.
+	last, ok, err := h.site.Store().LastAccepted(context.Background())
+	if err != nil || !ok || last.ID != out.RunID || last.Rows != 300 || last.Published != n1Published(h) {
+		t.Errorf("last accepted after the rollback: %+v %v %v", last, ok, err)
 	}
 	h.assertShopMatches()
 }
