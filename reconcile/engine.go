@@ -30,6 +30,7 @@ type Engine struct {
 	aggs     []agg                  // target → running totals
 	dups     map[int32][]sighting   // target → every line, once it has more than one
 	groups   []*group               // keys shared by several products
+	byKey    keyTable               // (brand, key) → product or group
 
 	sizeMemo   map[string]string // raw size → normalised, for the few spellings an extract uses
 	categories map[string]string // catalog category → folded
@@ -42,10 +43,9 @@ type Engine struct {
 
 // brandIndex holds a catalog brand's products by key.
 type brandIndex struct {
-	id       int32            // in Engine.brandIDs
-	name     string           // folded
-	keyer    *mapping.Keyer   // nil: mapping.Key
-	byKey    map[string]int32 // ≥ 0: catalog index; < 0: -(group+1)
+	id       int32          // in Engine.brandIDs
+	name     string         // folded
+	keyer    *mapping.Keyer // nil: mapping.Key
 	products []int32
 }
 
@@ -124,9 +124,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		e.pbrand[i] = b.id
 		b.products = append(b.products, int32(i))
 	}
-	for _, b := range e.brands {
-		b.byKey = make(map[string]int32, len(b.products))
-	}
+	e.byKey = newKeyTable(len(catalog))
 	e.aggs = make([]agg, targets)
 	t := int32(0)
 	for i := range catalog {
@@ -140,14 +138,15 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		if k == "" {
 			continue
 		}
-		prev, ok := b.byKey[k]
+		slot := e.lookup(b.id, k)
+		prev := e.byKey.slots[slot]
 		switch {
-		case !ok:
-			b.byKey[k] = int32(i)
-		case prev >= 0:
-			g := &group{key: k, products: []int32{prev, int32(i)}}
+		case prev == 0:
+			e.byKey.slots[slot] = int32(i) + 1
+		case prev > 0:
+			g := &group{key: k, products: []int32{prev - 1, int32(i)}}
 			e.groups = append(e.groups, g)
-			b.byKey[k] = -int32(len(e.groups))
+			e.byKey.slots[slot] = -int32(len(e.groups))
 		default:
 			g := e.groups[-prev-1]
 			g.products = append(g.products, int32(i))
@@ -168,7 +167,7 @@ func (e *Engine) brandOf(catalogBrand string) *brandIndex {
 	f := mapping.FoldBrand(catalogBrand)
 	b := e.brands[f]
 	if b == nil {
-		b = &brandIndex{id: int32(len(e.brandIDs)), name: f, byKey: make(map[string]int32)}
+		b = &brandIndex{id: int32(len(e.brandIDs)), name: f}
 		e.brandIDs = append(e.brandIDs, b)
 		if e.m != nil {
 			b.keyer = e.m.KeyerFor(catalogBrand)
@@ -231,10 +230,10 @@ func (e *Engine) add(l *Line) LineStatus {
 	key := e.keyBuf // a string only when a finding keeps it
 	p := int32(-1)
 	var g *group
-	if at, ok := b.byKey[string(key)]; ok && len(key) > 0 {
-		if at >= 0 {
-			p = at
-		} else {
+	if len(key) > 0 && b.products != nil {
+		if at := e.byKey.slots[e.lookup(b.id, string(key))]; at > 0 {
+			p = at - 1
+		} else if at < 0 {
 			g = e.groups[-at-1]
 			p = g.exactMatch(l.Ref)
 		}
@@ -384,4 +383,47 @@ func Reconcile(in Input) Plan {
 		e.Add(l)
 	}
 	return e.Plan()
+}
+
+// keyTable finds a catalog product, or the group of products, by brand and key:
+// an open-addressing table of int32, which the garbage collector does not scan,
+// in place of a map of a million strings. A slot holds 0 (empty), catalog index+1,
+// or -(group+1); the key itself is read from Engine.keys or the group.
+type keyTable struct {
+	slots []int32
+	mask  uint64
+}
+
+func newKeyTable(n int) keyTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return keyTable{slots: make([]int32, size), mask: uint64(size - 1)}
+}
+
+// lookup returns the slot of (brand, key): the one holding it, else the empty one
+// where it goes.
+func (e *Engine) lookup(brand int32, key string) int {
+	h := uint64(14695981039346656037) ^ uint64(uint32(brand))
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= 1099511628211
+	}
+	h ^= h >> 29
+	t := &e.byKey
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch v := t.slots[i]; {
+		case v == 0:
+			return int(i)
+		case v > 0:
+			if e.pbrand[v-1] == brand && e.keys[v-1] == key {
+				return int(i)
+			}
+		default:
+			if g := e.groups[-v-1]; e.pbrand[g.products[0]] == brand && g.key == key {
+				return int(i)
+			}
+		}
+	}
 }
