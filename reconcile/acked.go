@@ -38,7 +38,7 @@ type Acked struct {
 type shown struct {
 	price     int64
 	qty       int32
-	restock   int32
+	restock   int16
 	published bool
 	avail     uint8 // an avail… code
 }
@@ -73,13 +73,13 @@ var availByCode = [...]Availability{availNone: "", availInStock: InStock, availP
 	availBackorder: Backorder, availUnavailable: Unavailable}
 
 // pack returns s packed, ok false when it does not fit (an availability of no
-// known kind, a quantity or delay beyond 32 bits).
+// known kind, a quantity beyond 32 bits, a delay beyond 16).
 func pack(s Shown) (shown, bool) {
 	c := availCode(s.Availability)
-	if c == availOdd || s.Quantity != int(int32(s.Quantity)) || s.RestockDays != int(int32(s.RestockDays)) {
+	if c == availOdd || s.Quantity != int(int32(s.Quantity)) || s.RestockDays != int(int16(s.RestockDays)) {
 		return shown{avail: availOdd}, false
 	}
-	return shown{price: s.PriceCents, qty: int32(s.Quantity), restock: int32(s.RestockDays), published: s.Published, avail: c}, true
+	return shown{price: s.PriceCents, qty: int32(s.Quantity), restock: int16(s.RestockDays), published: s.Published, avail: c}, true
 }
 
 // Len returns the number of targets.

@@ -16,6 +16,9 @@ func TestDiffAckedIsDiff(t *testing.T) {
 	random := func(pid, vid string) Decision {
 		d := Decision{ProductID: pid, VariantID: vid, Ref: "R" + pid, Published: r.IntN(2) == 0,
 			Availability: avails[r.IntN(len(avails))], Quantity: r.IntN(3), PriceCents: int64(r.IntN(3)), RestockDays: r.IntN(2)}
+		if r.IntN(50) == 1 {
+			d.RestockDays = 1 << 20
+		}
 		if r.IntN(50) == 0 {
 			d.Quantity = 1 << 40
 		}
