@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	_ "time/tzdata" // the zone database, for Windows machines that lack one
+
+	"github.com/rs/zerolog"
 
 	"github.com/ecrin-connect/ecrin/connector"
 	"github.com/ecrin-connect/ecrin/connector/config"
@@ -63,6 +67,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 // with --service, else in the foreground.
 func runScheduled(configPath string, asService bool, stderr io.Writer) int {
 	cfg, err := config.Load(configPath)
+	if err != nil && asService {
+		return waitForConfig(configPath, err)
+	}
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
@@ -114,6 +121,62 @@ func runScheduled(configPath string, asService bool, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// configRecheck is how often a service that cannot use its configuration looks at
+// the file again.
+const configRecheck = time.Minute
+
+// waitForConfig runs the service while its configuration cannot be used — the MSI
+// starts the service with the example file, before the boutique's settings and
+// secrets are in. Failing to start would make the installation fail, so the service
+// starts, says why in the system log and its log file, looks at the file again every
+// minute and, once it loads, ends so that the service manager restarts ecrin with it.
+func waitForConfig(configPath string, cause error) int {
+	abs, err := filepath.Abs(configPath)
+	if err != nil {
+		return 1
+	}
+	svc, err := service.New(service.Config{ConfigPath: abs})
+	if err != nil {
+		return 1
+	}
+	opts := logging.Options{DataDir: service.DefaultDataDir()}
+	if sys, err := svc.SystemLogger(); err == nil {
+		opts.System = sys
+	}
+	log, err := logging.Open(logging.DefaultConfig(), opts)
+	if err != nil {
+		return 1
+	}
+	defer log.Close()
+	if err := svc.Run(configWaiter(abs, cause, log.Logger, configRecheck), log.Logger); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// errConfigFixed ends a waiting service: its configuration now loads.
+var errConfigFixed = errors.New("the configuration now loads: restarting to use it")
+
+// configWaiter is the work of a service waiting for a usable configuration.
+func configWaiter(path string, cause error, log zerolog.Logger, every time.Duration) service.Work {
+	return func(ctx context.Context) error {
+		log.Error().Err(cause).Msg("the configuration cannot be used: ecrin waits until it is fixed (check it with `ecrin check`)")
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-tick.C:
+				if _, err := config.Load(path); err == nil {
+					log.Info().Msg("configuration fixed: ecrin restarts to use it")
+					return errConfigFixed
+				}
+			}
+		}
+	}
 }
 
 func serviceCommand(action string) func(args []string, stdout, stderr io.Writer) int {
