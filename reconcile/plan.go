@@ -241,7 +241,7 @@ func variantOrder(vs []Variant, buf []int) []int {
 
 // reasonRank orders reasons from the best for a product to the worst: a declinable
 // product shows its best variant's.
-func reasonRank(r string) int {
+func reasonRank(r Reason) int {
 	switch r {
 	case ReasonInStock:
 		return 0

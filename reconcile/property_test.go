@@ -39,7 +39,7 @@ func encode(t *testing.T, p reconcile.Plan) []byte {
 			reconcile.Decision
 			R, S string
 			N    int32
-		}{d, d.Reason, d.Source, d.Lines}); err != nil {
+		}{d, d.Reason.String(), d.Source, d.Lines}); err != nil {
 			t.Fatal(err)
 		}
 	}

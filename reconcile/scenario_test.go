@@ -65,7 +65,7 @@ func TestScenario(t *testing.T) {
 		rep := nightReport{Night: night, Verdict: verdict, Stats: plan.Stats, Findings: plan.Findings,
 			MatchRate: strconv.FormatFloat(plan.Stats.MatchRate()*100, 'f', 1, 64)}
 		for _, d := range plan.Decisions {
-			rep.Decisions = append(rep.Decisions, decisionView{d, d.Reason, d.Source})
+			rep.Decisions = append(rep.Decisions, decisionView{d, d.Reason.String(), d.Source})
 		}
 		for i, st := range plan.Lines {
 			rep.Lines = append(rep.Lines, lines[i].Source+": "+st.String())

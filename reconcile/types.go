@@ -1,6 +1,11 @@
 package reconcile
 
-import "github.com/ecrin-connect/ecrin/mapping"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ecrin-connect/ecrin/mapping"
+)
 
 // Line is one extract row as the ERP wrote it. The connector fills it from an
 // erp.Record; the engine maps the brand, keys the reference and normalises the size.
@@ -57,12 +62,12 @@ type Decision struct {
 	Ref          string       `json:"ref"`
 	Size         string       `json:"size,omitempty"`
 	Published    bool         `json:"published"`
+	Reason       Reason       `json:"-"` // why, for the report
 	Lines        int32        `json:"-"` // how many extract lines decided it (duplicates summed)
 	Availability Availability `json:"availability"`
 	Quantity     int          `json:"quantity"`
 	PriceCents   int64        `json:"price_cents,omitempty"` // 0: no price from the ERP, the shop keeps its own
 	RestockDays  int          `json:"restock_days,omitempty"`
-	Reason       string       `json:"-"` // why, for the report (a Reason… constant)
 	Source       string       `json:"-"` // the first extract line that decided it (natural order); empty when absent
 }
 
@@ -81,17 +86,46 @@ func (d Decision) Same(o Decision) bool {
 		d.Quantity == o.Quantity && d.PriceCents == o.PriceCents && d.RestockDays == o.RestockDays
 }
 
+// Reason says why a target got its decision, for the report. It is one byte; its
+// text (String, MarshalText) is the stable code reports carry ("in_stock", …). The
+// zero value is no reason, "".
+type Reason uint8
+
 // Decision reasons, for the report. Every catalog target ends with exactly one.
 const (
-	ReasonInStock   = "in_stock"           // stock > 0
-	ReasonPreorder  = "preorder"           // no stock, on order, a pre-order rule covers it
-	ReasonBackorder = "backorder"          // no stock, a backorder rule covers it
-	ReasonNoStock   = "no_stock"           // in the extract, no stock, no rule: not purchasable
-	ReasonAbsent    = "absent"             // not in the extract: unpublished
-	ReasonExcluded  = "excluded"           // only lines with an excluded status: treated as absent
-	ReasonShowcase  = "showcase"           // absent, but a showcase rule keeps its brand online
-	ReasonNoPrice   = "size_without_price" // a size the extract does not price: not on sale
+	ReasonInStock   Reason = iota + 1 // "in_stock": stock > 0
+	ReasonPreorder                    // "preorder": no stock, on order, a pre-order rule covers it
+	ReasonBackorder                   // "backorder": no stock, a backorder rule covers it
+	ReasonNoStock                     // "no_stock": in the extract, no stock, no rule: not purchasable
+	ReasonAbsent                      // "absent": not in the extract: unpublished
+	ReasonExcluded                    // "excluded": only lines with an excluded status: treated as absent
+	ReasonShowcase                    // "showcase": absent, but a showcase rule keeps its brand online
+	ReasonNoPrice                     // "size_without_price": a size the extract does not price: not on sale
 )
+
+var reasonNames = [...]string{"", "in_stock", "preorder", "backorder", "no_stock", "absent", "excluded", "showcase", "size_without_price"}
+
+// String returns the reason's stable code, "" for the zero Reason.
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return "reason(" + strconv.Itoa(int(r)) + ")"
+}
+
+// MarshalText writes the reason's code.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText reads a reason's code; "" is the zero Reason.
+func (r *Reason) UnmarshalText(b []byte) error {
+	for i, n := range reasonNames {
+		if n == string(b) {
+			*r = Reason(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("reconcile: unknown reason %q", b)
+}
 
 // Input is everything one reconcile needs when the lines are already in memory.
 type Input struct {

@@ -69,7 +69,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		o := Outcome{
 			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
 			Availability: string(d.Availability), Quantity: d.Quantity, PriceCents: d.PriceCents,
-			RestockDays: d.RestockDays, Reason: d.Reason, Source: d.Source,
+			RestockDays: d.RestockDays, Reason: d.Reason.String(), Source: d.Source,
 		}
 		if d.Published {
 			run.Published = append(run.Published, o)

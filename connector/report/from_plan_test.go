@@ -21,7 +21,7 @@ func TestGuardCodes(t *testing.T) {
 		{"missing_size", reconcile.RowMissingSize},
 		{"not_in_extract", reconcile.NoPriceNotInExtract},
 		{"no_price", reconcile.NoPriceNoPrice},
-		{"size_without_price", reconcile.ReasonNoPrice},
+		{"size_without_price", reconcile.ReasonNoPrice.String()},
 	} {
 		if c[0] != c[1] {
 			t.Errorf("report code %q, reconcile code %q", c[0], c[1])
@@ -52,7 +52,7 @@ func TestFromPlan(t *testing.T) {
 	if len(run.Published) != 1 || run.Published[0].ProductID != "p1" || run.Published[0].Brand != "Tissot" {
 		t.Errorf("published = %+v", run.Published)
 	}
-	if len(run.Unpublished) != 1 || run.Unpublished[0].Reason != reconcile.ReasonAbsent {
+	if len(run.Unpublished) != 1 || run.Unpublished[0].Reason != reconcile.ReasonAbsent.String() {
 		t.Errorf("unpublished = %+v", run.Unpublished)
 	}
 	if len(run.Unmatched) != 1 || run.Unmatched[0].Source != "s.csv:3" {
