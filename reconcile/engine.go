@@ -25,7 +25,8 @@ type Engine struct {
 	erpBrand map[string]*brandIndex // by ERP brand as written; nil entry: unmapped
 	brandIDs []*brandIndex          // by brandIndex.id
 	pbrand   []int32                // catalog index → its brand's id
-	keys     []string               // catalog index → matching key
+	keyText  string                 // the catalog's matching keys back to back
+	keyEnds  []uint32               // catalog index i's key is keyText[keyEnds[i-1]:keyEnds[i]]
 	base     []int32                // catalog index → its first target (the product itself)
 	aggs     []agg                  // target → running totals
 	dups     map[int32][]sighting   // target → every line, once it has more than one
@@ -47,13 +48,6 @@ type brandIndex struct {
 	name     string         // folded
 	keyer    *mapping.Keyer // nil: mapping.Key
 	products []int32
-}
-
-func (b *brandIndex) key(ref string) string {
-	if b.keyer == nil {
-		return mapping.Key(ref)
-	}
-	return b.keyer.Key(ref)
 }
 
 func (b *brandIndex) appendKey(dst []byte, ref string) []byte {
@@ -110,7 +104,6 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		rawBrand:   make(map[string]*brandIndex),
 		erpBrand:   make(map[string]*brandIndex),
 		pbrand:     make([]int32, len(catalog)),
-		keys:       make([]string, len(catalog)),
 		base:       make([]int32, len(catalog)),
 		dups:       make(map[int32][]sighting),
 		unmapped:   make(map[string]*brandAcc),
@@ -126,15 +119,31 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 	}
 	e.byKey = newKeyTable(len(catalog))
 	e.aggs = make([]agg, targets)
+	// The keys go back to back in one string, without a string header per product
+	// for the garbage collector to scan.
+	refBytes := 0
+	for i := range catalog {
+		refBytes += len(catalog[i].Ref)
+	}
+	keys := make([]byte, 0, refBytes) // a key is mostly its reference less punctuation
+	e.keyEnds = make([]uint32, len(catalog))
 	t := int32(0)
 	for i := range catalog {
 		p := &catalog[i]
 		e.base[i] = t
 		t++
 		t += int32(len(p.Variants))
+		keys = e.brandIDs[e.pbrand[i]].appendKey(keys, p.Ref)
+		if len(keys) > math.MaxUint32 {
+			panic("reconcile: catalog keys beyond 4 GB")
+		}
+		e.keyEnds[i] = uint32(len(keys))
+	}
+	e.keyText = string(keys)
+	keys = nil
+	for i := range catalog {
 		b := e.brandIDs[e.pbrand[i]]
-		k := b.key(p.Ref)
-		e.keys[i] = k
+		k := e.key(int32(i))
 		if k == "" {
 			continue
 		}
@@ -158,6 +167,15 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		}
 	}
 	return e
+}
+
+// key returns the matching key of catalog product p.
+func (e *Engine) key(p int32) string {
+	from := uint32(0)
+	if p > 0 {
+		from = e.keyEnds[p-1]
+	}
+	return e.keyText[from:e.keyEnds[p]]
 }
 
 func (e *Engine) brandOf(catalogBrand string) *brandIndex {
@@ -388,7 +406,7 @@ func Reconcile(in Input) Plan {
 // keyTable finds a catalog product, or the group of products, by brand and key:
 // an open-addressing table of int32, which the garbage collector does not scan,
 // in place of a map of a million strings. A slot holds 0 (empty), catalog index+1,
-// or -(group+1); the key itself is read from Engine.keys or the group.
+// or -(group+1); the key itself is read from Engine.key or the group.
 type keyTable struct {
 	slots []int32
 	mask  uint64
@@ -417,7 +435,7 @@ func (e *Engine) lookup(brand int32, key string) int {
 		case v == 0:
 			return int(i)
 		case v > 0:
-			if e.pbrand[v-1] == brand && e.keys[v-1] == key {
+			if e.pbrand[v-1] == brand && e.key(v-1) == key {
 				return int(i)
 			}
 		default:

@@ -381,8 +381,9 @@ func (e *Engine) suggest(um []Unmatched) {
 		if ix == nil {
 			ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, len(b.products))}
 			for _, p := range b.products {
-				ix.near.Add(e.keys[p], int(p))
-				ix.exact[e.keys[p]] = append(ix.exact[e.keys[p]], p)
+				k := e.key(p)
+				ix.near.Add(k, int(p))
+				ix.exact[k] = append(ix.exact[k], p)
 			}
 			indexes[b] = ix
 		}
