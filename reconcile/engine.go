@@ -29,6 +29,7 @@ type Engine struct {
 	keyEnds  []uint32               // catalog index i's key is keyText[keyEnds[i-1]:keyEnds[i]]
 	base     []int32                // catalog index → its first target (the product itself)
 	aggs     []agg                  // target → running totals
+	aflags   []uint8                // target → agg… flags
 	dups     map[int32][]sighting   // target → every line, once it has more than one
 	groups   []*group               // keys shared by several products
 	byKey    keyTable               // (brand, key) → product or group
@@ -37,6 +38,7 @@ type Engine struct {
 	categories map[string]string // catalog category → folded
 	keyBuf     []byte            // the key of the line being added
 	status     []LineStatus
+	srcs       lineSources
 	stats      Stats
 	unmapped   map[string]*brandAcc // by folded ERP brand
 	f          Findings             // line findings, sorted in Plan
@@ -57,20 +59,25 @@ func (b *brandIndex) appendKey(dst []byte, ref string) []byte {
 	return b.keyer.AppendKey(dst, ref)
 }
 
-// agg is the running total of a target.
+// agg is the running total of a target, without pointers: its flags are in
+// Engine.aflags, its first line's source in Engine.srcs.
 type agg struct {
-	price        int64 // the first line's price; the highest once it has several lines
-	src          string
+	price        int64  // the first line's price; the highest once it has several lines
+	src          uint32 // the first line (natural order once Plan has compared them), by index
 	qty, onOrder int32
 	lines        int32
-	hasPrice     bool
-	excluded     bool // an excluded line named the product
 }
+
+// Flags of a target's running total (Engine.aflags).
+const (
+	aggHasPrice uint8 = 1 << iota
+	aggExcluded       // an excluded line named the product
+)
 
 // sighting is one line of a target fed by several.
 type sighting struct {
-	src   string
 	price int64
+	src   uint32 // the line, by index
 	has   bool
 }
 
@@ -119,6 +126,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 	}
 	e.byKey = newKeyTable(len(catalog))
 	e.aggs = make([]agg, targets)
+	e.aflags = make([]uint8, targets)
 	// The keys go back to back in one string, without a string header per product
 	// for the garbage collector to scan.
 	refBytes := 0
@@ -217,6 +225,7 @@ func (e *Engine) mapBrand(erpBrand string) *brandIndex {
 
 // Add reconciles one extract line.
 func (e *Engine) Add(l Line) {
+	e.srcs.add(uint32(len(e.status)), l.Source)
 	st := e.add(&l)
 	e.status = append(e.status, st)
 	e.stats.Lines++
@@ -260,7 +269,7 @@ func (e *Engine) add(l *Line) LineStatus {
 		x := Excluded{Line: *l}
 		if p >= 0 {
 			x.ProductID = e.catalog[p].ID
-			e.aggs[e.base[p]].excluded = true
+			e.aflags[e.base[p]] |= aggExcluded
 		}
 		e.f.Excluded = append(e.f.Excluded, x)
 		return LineExcluded
@@ -348,16 +357,22 @@ func (e *Engine) feed(t int32, l *Line) {
 	a.qty = addQty(a.qty, l.Qty)
 	a.onOrder = addQty(a.onOrder, l.OnOrder)
 	a.lines++
+	line := uint32(len(e.status)) // this line's index: Add appends its status after
+	hasPrice := e.aflags[t]&aggHasPrice != 0
 	if a.lines == 1 {
-		a.src, a.price, a.hasPrice = l.Source, l.PriceCents, l.HasPrice
+		a.src, a.price = line, l.PriceCents
+		if l.HasPrice {
+			e.aflags[t] |= aggHasPrice
+		}
 		return
 	}
 	if a.lines == 2 {
-		e.dups[t] = append(e.dups[t], sighting{a.src, a.price, a.hasPrice})
+		e.dups[t] = append(e.dups[t], sighting{a.price, a.src, hasPrice})
 	}
-	e.dups[t] = append(e.dups[t], sighting{l.Source, l.PriceCents, l.HasPrice})
-	if l.HasPrice && (!a.hasPrice || l.PriceCents > a.price) {
-		a.price, a.hasPrice = l.PriceCents, true
+	e.dups[t] = append(e.dups[t], sighting{l.PriceCents, line, l.HasPrice})
+	if l.HasPrice && (!hasPrice || l.PriceCents > a.price) {
+		a.price = l.PriceCents
+		e.aflags[t] |= aggHasPrice
 	}
 }
 

@@ -88,11 +88,10 @@ func (e *Engine) sizesWithoutPrice() int {
 		t := e.base[p] + 1
 		seen, missing := false, 0
 		for v := range vs {
-			a := &e.aggs[t+int32(v)]
 			switch {
-			case a.lines == 0:
+			case e.aggs[t+int32(v)].lines == 0:
 				missing++
-			case !a.hasPrice:
+			case e.aflags[t+int32(v)]&aggHasPrice == 0:
 				n++
 				seen = true
 			default:
@@ -187,7 +186,7 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 	prod := &e.catalog[p]
 	rules := ruleMemo{e: e, p: prod, brand: e.brandIDs[e.pbrand[p]].name}
 	t := e.base[p]
-	excluded := e.aggs[t].excluded
+	excluded := e.aflags[t]&aggExcluded != 0
 	if len(prod.Variants) == 0 {
 		out = append(out, Decision{})
 		e.decide(&out[len(out)-1], prod, t, -1, false, excluded, &rules, f)
@@ -290,16 +289,18 @@ func (e *Engine) decide(d *Decision, prod *Product, t int32, v int, seen, exclud
 		}
 		return
 	}
+	hasPrice := e.aflags[t]&aggHasPrice != 0
 	d.Lines = a.lines
-	d.Source = a.src
-	if a.hasPrice {
+	if hasPrice {
 		d.PriceCents = a.price
 	}
 	if a.lines > 1 {
 		d.Source = e.conflicts(d, e.dups[t], f)
+	} else {
+		d.Source = e.srcs.source(a.src)
 	}
 	switch {
-	case v >= 0 && !a.hasPrice:
+	case v >= 0 && !hasPrice:
 		d.Reason = ReasonNoPrice
 		f.SizesWithoutPrice = append(f.SizesWithoutPrice, SizeWithoutPrice{ProductID: d.ProductID, VariantID: d.VariantID,
 			Ref: d.Ref, Size: d.Size, Why: NoPriceNoPrice, Sources: e.sources(t)})
@@ -319,12 +320,14 @@ func (e *Engine) decide(d *Decision, prod *Product, t int32, v int, seen, exclud
 // conflicts reports the differing prices of a target fed by several lines and
 // returns its first source in natural order.
 func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) string {
-	first := dups[0].src
+	first := e.srcs.source(dups[0].src)
 	var prices []int64
-	for _, s := range dups {
-		if compareSource(s.src, first) < 0 {
-			first = s.src
+	for _, s := range dups[1:] {
+		if src := e.srcs.source(s.src); compareSource(src, first) < 0 {
+			first = src
 		}
+	}
+	for _, s := range dups {
 		if s.has && !slices.Contains(prices, s.price) {
 			prices = append(prices, s.price)
 		}
@@ -332,7 +335,7 @@ func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) string {
 	if len(prices) > 1 {
 		slices.Sort(prices)
 		f.PriceConflicts = append(f.PriceConflicts, PriceConflict{ProductID: d.ProductID, VariantID: d.VariantID,
-			Ref: d.Ref, Size: d.Size, Prices: prices, Kept: d.PriceCents, Sources: sightingSources(dups)})
+			Ref: d.Ref, Size: d.Size, Prices: prices, Kept: d.PriceCents, Sources: e.sightingSources(dups)})
 	}
 	return first
 }
@@ -340,15 +343,15 @@ func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) string {
 // sources returns the source lines of a target, in natural order.
 func (e *Engine) sources(t int32) []string {
 	if e.aggs[t].lines > 1 {
-		return sightingSources(e.dups[t])
+		return e.sightingSources(e.dups[t])
 	}
-	return []string{e.aggs[t].src}
+	return []string{e.srcs.source(e.aggs[t].src)}
 }
 
-func sightingSources(dups []sighting) []string {
+func (e *Engine) sightingSources(dups []sighting) []string {
 	out := make([]string, len(dups))
 	for i, s := range dups {
-		out[i] = s.src
+		out[i] = e.srcs.source(s.src)
 	}
 	slices.SortFunc(out, compareSource)
 	return out

@@ -1,0 +1,91 @@
+package reconcile
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// lineSources holds the source of every line added, by line index, without a
+// string per line: a source is a prefix shared by a run of lines ("stock.csv:")
+// and the number ending it, kept in 4 bytes. A source that does not end in a
+// number written plainly (no leading zero, at most 9 digits) is kept whole; an
+// empty one costs its 4 bytes only.
+type lineSources struct {
+	nums []uint32          // by line: the number ending its source; noSource when empty
+	runs []sourceRun       // by first line: the prefix of the lines from there on
+	odd  map[uint32]string // by line: the sources kept whole
+}
+
+// noSource marks a line without a source: beyond any number splitSource keeps.
+const noSource = ^uint32(0)
+
+type sourceRun struct {
+	from   uint32 // the run's first line
+	prefix string
+}
+
+// add records the source of line i, the line after the last one added.
+func (s *lineSources) add(i uint32, src string) {
+	if src == "" {
+		s.nums = append(s.nums, noSource)
+		return
+	}
+	prefix, n, ok := splitSource(src)
+	if !ok {
+		if s.odd == nil {
+			s.odd = make(map[uint32]string)
+		}
+		s.odd[i] = src
+		s.nums = append(s.nums, 0)
+		return
+	}
+	if len(s.runs) == 0 || s.runs[len(s.runs)-1].prefix != prefix {
+		s.runs = append(s.runs, sourceRun{from: i, prefix: strings.Clone(prefix)})
+	}
+	s.nums = append(s.nums, n)
+}
+
+// source returns the source of line i as it was added.
+func (s *lineSources) source(i uint32) string {
+	if s.nums[i] == noSource {
+		return ""
+	}
+	if src, ok := s.odd[i]; ok {
+		return src
+	}
+	r, found := slices.BinarySearchFunc(s.runs, i, func(r sourceRun, i uint32) int {
+		switch {
+		case r.from < i:
+			return -1
+		case r.from > i:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		r--
+	}
+	p := s.runs[r].prefix
+	b := make([]byte, 0, len(p)+10)
+	b = append(b, p...)
+	return string(strconv.AppendUint(b, uint64(s.nums[i]), 10))
+}
+
+// splitSource splits src into a prefix and the number ending it, ok only when
+// prefix followed by the number written plainly gives src back.
+func splitSource(src string) (prefix string, n uint32, ok bool) {
+	i := len(src)
+	for i > 0 && isDigit(src[i-1]) {
+		i--
+	}
+	d := src[i:]
+	if d == "" || len(d) > 9 || d[0] == '0' && len(d) > 1 {
+		return "", 0, false
+	}
+	v := uint32(0)
+	for j := 0; j < len(d); j++ {
+		v = v*10 + uint32(d[j]-'0')
+	}
+	return src[:i], v, true
+}
