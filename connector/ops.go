@@ -82,7 +82,7 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 		Verdict: report.Verdict{Status: report.StatusAccepted}}
 	for _, c := range changes {
 		o := report.Outcome{Ref: c.Ref, Size: c.Size, ProductID: c.ProductID, VariantID: c.VariantID,
-			Availability: string(c.Availability), Quantity: c.Quantity, PriceCents: c.PriceCents, RestockDays: c.RestockDays, Reason: c.Reason.String()}
+			Availability: c.Availability.String(), Quantity: c.Quantity, PriceCents: c.PriceCents, RestockDays: c.RestockDays, Reason: c.Reason.String()}
 		if c.Published {
 			rep.Published = append(rep.Published, o)
 		} else {

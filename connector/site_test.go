@@ -161,7 +161,7 @@ func (h *harness) assertShopMatches() {
 			h.t.Errorf("%v: acknowledged but never pushed to the shop", tg)
 			continue
 		}
-		if s.Published != d.Published || s.Availability != string(d.Availability) || s.Quantity != d.Quantity ||
+		if s.Published != d.Published || s.Availability != d.Availability.String() || s.Quantity != d.Quantity ||
 			s.RestockDays != d.RestockDays || (d.PriceCents != 0 && s.PriceCents != d.PriceCents) {
 			h.t.Errorf("%v: shop holds %+v, ecrin acknowledged %+v", tg, s, d)
 		}

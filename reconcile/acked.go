@@ -55,7 +55,7 @@ const (
 
 func availCode(a Availability) uint8 {
 	switch a {
-	case "":
+	case 0:
 		return availNone
 	case InStock:
 		return availInStock
@@ -69,7 +69,7 @@ func availCode(a Availability) uint8 {
 	return availOdd
 }
 
-var availByCode = [...]Availability{availNone: "", availInStock: InStock, availPreorder: Preorder,
+var availByCode = [...]Availability{availNone: 0, availInStock: InStock, availPreorder: Preorder,
 	availBackorder: Backorder, availUnavailable: Unavailable}
 
 // pack returns s packed, ok false when it does not fit (an availability of no

@@ -12,7 +12,8 @@ import (
 // added in, with odd values that do not pack.
 func TestDiffAckedIsDiff(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	avails := []Availability{InStock, Preorder, Backorder, Unavailable, "", "discontinued"}
+	discontinued, _ := AvailabilityOf("discontinued")
+	avails := []Availability{InStock, Preorder, Backorder, Unavailable, 0, discontinued}
 	random := func(pid, vid string) Decision {
 		d := Decision{ProductID: pid, VariantID: vid, Ref: "R" + pid, Published: r.IntN(2) == 0,
 			Availability: avails[r.IntN(len(avails))], Quantity: r.IntN(3), PriceCents: int64(r.IntN(3)), RestockDays: r.IntN(2)}

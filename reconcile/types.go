@@ -2,7 +2,10 @@ package reconcile
 
 import (
 	"fmt"
+	"math"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 )
@@ -40,15 +43,85 @@ type Variant struct {
 	Size string `json:"size"` // as the catalog writes it; normalised before matching
 }
 
-// Availability is what the shop tells a customer about an article.
-type Availability string
+// Availability is what the shop tells a customer about an article. It is one
+// byte; its text (String, MarshalText: "in_stock", …) is what the shop protocol,
+// the state store and the reports carry. The zero value is no availability, "".
+// Any other text read back (AvailabilityOf, UnmarshalText) is kept as it is: it
+// gets a code of its own, the same for the same text (at most 250 such texts).
+type Availability uint8
 
 const (
-	InStock     Availability = "in_stock"
-	Preorder    Availability = "preorder"
-	Backorder   Availability = "backorder"
-	Unavailable Availability = "unavailable"
+	InStock     Availability = iota + 1 // "in_stock"
+	Preorder                            // "preorder"
+	Backorder                           // "backorder"
+	Unavailable                         // "unavailable"
 )
+
+// availNames are the texts of the availabilities, by code: the engine's, then
+// the others read back, appended once each and never changed.
+var availNames struct {
+	sync.RWMutex
+	names []string
+	codes map[string]Availability
+}
+
+var knownAvailNames = [...]string{"", "in_stock", "preorder", "backorder", "unavailable"}
+
+// String returns the availability's text.
+func (a Availability) String() string {
+	if int(a) < len(knownAvailNames) {
+		return knownAvailNames[a]
+	}
+	availNames.RLock()
+	defer availNames.RUnlock()
+	if i := int(a) - len(knownAvailNames); i < len(availNames.names) {
+		return availNames.names[i]
+	}
+	return "availability(" + strconv.Itoa(int(a)) + ")"
+}
+
+// AvailabilityOf returns the availability whose text is s.
+func AvailabilityOf(s string) (Availability, error) {
+	for i, n := range knownAvailNames {
+		if n == s {
+			return Availability(i), nil
+		}
+	}
+	availNames.RLock()
+	a, ok := availNames.codes[s]
+	availNames.RUnlock()
+	if ok {
+		return a, nil
+	}
+	availNames.Lock()
+	defer availNames.Unlock()
+	if a, ok := availNames.codes[s]; ok {
+		return a, nil
+	}
+	if len(knownAvailNames)+len(availNames.names) > math.MaxUint8 {
+		return 0, fmt.Errorf("reconcile: availability %q: too many unknown availabilities", s)
+	}
+	a = Availability(len(knownAvailNames) + len(availNames.names))
+	if availNames.codes == nil {
+		availNames.codes = make(map[string]Availability)
+	}
+	availNames.names = append(availNames.names, strings.Clone(s))
+	availNames.codes[availNames.names[len(availNames.names)-1]] = a
+	return a, nil
+}
+
+// MarshalText writes the availability's text.
+func (a Availability) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
+
+// UnmarshalText reads an availability's text, any text (see AvailabilityOf).
+func (a *Availability) UnmarshalText(b []byte) error {
+	v, err := AvailabilityOf(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
 
 // Decision is what the shop must show for one product, or one size variant of a
 // declinable product. Quantities and prices are absolute, never increments.
@@ -63,8 +136,8 @@ type Decision struct {
 	Size         string       `json:"size,omitempty"`
 	Published    bool         `json:"published"`
 	Reason       Reason       `json:"-"` // why, for the report
-	Lines        int32        `json:"-"` // how many extract lines decided it (duplicates summed)
 	Availability Availability `json:"availability"`
+	Lines        int32        `json:"-"` // how many extract lines decided it (duplicates summed)
 	Quantity     int          `json:"quantity"`
 	PriceCents   int64        `json:"price_cents,omitempty"` // 0: no price from the ERP, the shop keeps its own
 	RestockDays  int          `json:"restock_days,omitempty"`

@@ -197,7 +197,7 @@ func (b *boutique) assertShopHolds(plan reconcile.Plan) {
 	bad := 0
 	for _, d := range plan.Decisions {
 		s := shop[d.Key()]
-		if !s.Pushed || s.Published != d.Published || s.Availability != string(d.Availability) || s.Quantity != d.Quantity ||
+		if !s.Pushed || s.Published != d.Published || s.Availability != d.Availability.String() || s.Quantity != d.Quantity ||
 			s.RestockDays != d.RestockDays || (d.PriceCents != 0 && s.PriceCents != d.PriceCents) {
 			if bad++; bad <= 5 {
 				b.t.Errorf("%v: shop holds %+v, plan says %+v", d.Key(), s, d)

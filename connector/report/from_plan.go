@@ -68,7 +68,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	for _, d := range plan.Decisions {
 		o := Outcome{
 			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
-			Availability: string(d.Availability), Quantity: d.Quantity, PriceCents: d.PriceCents,
+			Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents,
 			RestockDays: d.RestockDays, Reason: d.Reason.String(), Source: d.Source,
 		}
 		if d.Published {

@@ -18,20 +18,11 @@ func scanAcked(sc interface{ Scan(...any) error }) (reconcile.Decision, error) {
 	)
 	err := sc.Scan(&d.ProductID, &d.VariantID, &d.Ref, &d.Size, &d.Published, &avail,
 		&d.Quantity, &d.PriceCents, &d.RestockDays)
-	d.Availability = availability(avail)
-	return d, err
-}
-
-// availability returns the shared constant for s, so a million loaded decisions do
-// not hold a million copies of four strings.
-func availability(s string) reconcile.Availability {
-	for _, a := range []reconcile.Availability{reconcile.InStock, reconcile.Preorder,
-		reconcile.Backorder, reconcile.Unavailable} {
-		if string(a) == s {
-			return a
-		}
+	if err != nil {
+		return d, err
 	}
-	return reconcile.Availability(s)
+	d.Availability, err = reconcile.AvailabilityOf(avail)
+	return d, err
 }
 
 // Acked returns what the shop last acknowledged for each product and variant: the
@@ -92,7 +83,9 @@ func (s *Store) AckedState(ctx context.Context) (*reconcile.Acked, error) {
 			if err := rows.Scan(&pid, &vid, &sh.Published, &avail, &sh.Quantity, &sh.PriceCents, &sh.RestockDays); err != nil {
 				return err
 			}
-			sh.Availability = availabilityOf(avail)
+			if sh.Availability, err = availabilityOf(avail); err != nil {
+				return err
+			}
 			b.Add(reconcile.Target{ProductID: string(pid), VariantID: string(vid)}, sh)
 		}
 		if err := rows.Err(); err != nil {
@@ -107,13 +100,14 @@ func (s *Store) AckedState(ctx context.Context) (*reconcile.Acked, error) {
 	return acked, nil
 }
 
-// availabilityOf is availability for a column read as bytes.
-func availabilityOf(b []byte) reconcile.Availability {
+// availabilityOf is reconcile.AvailabilityOf for a column read as bytes, without
+// a string for the engine's four.
+func availabilityOf(b []byte) (reconcile.Availability, error) {
 	for _, a := range []reconcile.Availability{reconcile.InStock, reconcile.Preorder,
 		reconcile.Backorder, reconcile.Unavailable} {
-		if string(a) == string(b) {
-			return a
+		if a.String() == string(b) {
+			return a, nil
 		}
 	}
-	return reconcile.Availability(b)
+	return reconcile.AvailabilityOf(string(b))
 }

@@ -17,7 +17,7 @@ func TestAckedStateIsAcked(t *testing.T) {
 	}
 	id := begin(t, s)
 	ds := decisions("p", 95)
-	ds[7].Availability = "discontinued" // not one of the engine's: kept as it is
+	ds[7].Availability, _ = reconcile.AvailabilityOf("discontinued") // not one of the engine's: kept as it is
 	batches := split(id, ds, 10)
 	if err := s.Journal(ctx, id, batches); err != nil {
 		t.Fatal(err)

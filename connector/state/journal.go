@@ -245,7 +245,7 @@ func (a *acker) accept(ctx context.Context, d reconcile.Decision) error {
 		return err
 	}
 	if _, err := a.put.ExecContext(ctx, d.ProductID, d.VariantID, d.Ref, d.Size, d.Published,
-		string(d.Availability), d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
+		d.Availability.String(), d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
 		return err
 	}
 	_, err = a.keepReplace.ExecContext(ctx, a.run, d.ProductID, d.VariantID, before, after)
