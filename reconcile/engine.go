@@ -25,8 +25,7 @@ type Engine struct {
 	erpBrand map[string]*brandIndex // by ERP brand as written; nil entry: unmapped
 	brandIDs []*brandIndex          // by brandIndex.id
 	pbrand   []int32                // catalog index → its brand's id
-	keyText  string                 // the catalog's matching keys back to back
-	keyEnds  []uint32               // catalog index i's key is keyText[keyEnds[i-1]:keyEnds[i]]
+	keyHash  []uint32               // catalog index → its matching key's hash; the key is computed again to compare
 	base     []int32                // catalog index → its first target (the product itself)
 	aggs     []agg                  // target → running totals
 	aflags   []uint8                // target → agg… flags
@@ -37,6 +36,7 @@ type Engine struct {
 	sizeMemo   map[string]string // raw size → normalised, for the few spellings an extract uses
 	categories map[string]string // catalog category → folded
 	keyBuf     []byte            // the key of the line being added
+	cmpBuf     []byte            // a catalog product's key, computed again by lookup
 	status     []LineStatus
 	srcs       lineSources
 	stats      Stats
@@ -127,41 +127,30 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 	e.byKey = newKeyTable(len(catalog))
 	e.aggs = make([]agg, targets)
 	e.aflags = make([]uint8, targets)
-	// The keys go back to back in one string, without a string header per product
-	// for the garbage collector to scan.
-	refBytes := 0
-	for i := range catalog {
-		refBytes += len(catalog[i].Ref)
-	}
-	keys := make([]byte, 0, refBytes) // a key is mostly its reference less punctuation
-	e.keyEnds = make([]uint32, len(catalog))
+	// The engine keeps a hash of each product's key, not the key: lookup computes
+	// the key of a product whose hash matches again to compare it.
+	e.keyHash = make([]uint32, len(catalog))
+	var key []byte
 	t := int32(0)
 	for i := range catalog {
 		p := &catalog[i]
 		e.base[i] = t
 		t++
 		t += int32(len(p.Variants))
-		keys = e.brandIDs[e.pbrand[i]].appendKey(keys, p.Ref)
-		if len(keys) > math.MaxUint32 {
-			panic("reconcile: catalog keys beyond 4 GB")
-		}
-		e.keyEnds[i] = uint32(len(keys))
-	}
-	e.keyText = string(keys)
-	keys = nil
-	for i := range catalog {
 		b := e.brandIDs[e.pbrand[i]]
-		k := e.key(int32(i))
-		if k == "" {
+		key = b.appendKey(key[:0], p.Ref)
+		if len(key) == 0 {
 			continue
 		}
-		slot := e.lookup(b.id, k)
+		h := keyHash(b.id, key)
+		e.keyHash[i] = uint32(h >> 32)
+		slot := e.lookupHash(b.id, string(key), h)
 		prev := e.byKey.slots[slot]
 		switch {
 		case prev == 0:
 			e.byKey.slots[slot] = int32(i) + 1
 		case prev > 0:
-			g := &group{key: k, products: []int32{prev - 1, int32(i)}}
+			g := &group{key: string(key), products: []int32{prev - 1, int32(i)}}
 			e.groups = append(e.groups, g)
 			e.byKey.slots[slot] = -int32(len(e.groups))
 		default:
@@ -179,11 +168,13 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 
 // key returns the matching key of catalog product p.
 func (e *Engine) key(p int32) string {
-	from := uint32(0)
-	if p > 0 {
-		from = e.keyEnds[p-1]
-	}
-	return e.keyText[from:e.keyEnds[p]]
+	return string(e.brandIDs[e.pbrand[p]].appendKey(nil, e.catalog[p].Ref))
+}
+
+// keyIs reports whether the matching key of catalog product p is key.
+func (e *Engine) keyIs(p int32, key string) bool {
+	e.cmpBuf = e.brandIDs[e.pbrand[p]].appendKey(e.cmpBuf[:0], e.catalog[p].Ref)
+	return string(e.cmpBuf) == key
 }
 
 func (e *Engine) brandOf(catalogBrand string) *brandIndex {
@@ -258,7 +249,7 @@ func (e *Engine) add(l *Line) LineStatus {
 	p := int32(-1)
 	var g *group
 	if len(key) > 0 && b.products != nil {
-		if at := e.byKey.slots[e.lookup(b.id, string(key))]; at > 0 {
+		if at := e.byKey.slots[e.lookup(b.id, key)]; at > 0 {
 			p = at - 1
 		} else if at < 0 {
 			g = e.groups[-at-1]
@@ -421,7 +412,8 @@ func Reconcile(in Input) Plan {
 // keyTable finds a catalog product, or the group of products, by brand and key:
 // an open-addressing table of int32, which the garbage collector does not scan,
 // in place of a map of a million strings. A slot holds 0 (empty), catalog index+1,
-// or -(group+1); the key itself is read from Engine.key or the group.
+// or -(group+1); a product's key is computed again from its reference (Engine.keyIs)
+// when its hash matches, a group's is kept.
 type keyTable struct {
 	slots []int32
 	mask  uint64
@@ -437,20 +429,30 @@ func newKeyTable(n int) keyTable {
 
 // lookup returns the slot of (brand, key): the one holding it, else the empty one
 // where it goes.
-func (e *Engine) lookup(brand int32, key string) int {
+func (e *Engine) lookup(brand int32, key []byte) int {
+	return e.lookupHash(brand, string(key), keyHash(brand, key))
+}
+
+// keyHash hashes a brand and a key.
+func keyHash(brand int32, key []byte) uint64 {
 	h := uint64(14695981039346656037) ^ uint64(uint32(brand))
 	for i := 0; i < len(key); i++ {
 		h ^= uint64(key[i])
 		h *= 1099511628211
 	}
-	h ^= h >> 29
+	return h ^ h>>29
+}
+
+// lookupHash is lookup with the hash of brand and key.
+func (e *Engine) lookupHash(brand int32, key string, h uint64) int {
+	h32 := uint32(h >> 32)
 	t := &e.byKey
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		switch v := t.slots[i]; {
 		case v == 0:
 			return int(i)
 		case v > 0:
-			if e.pbrand[v-1] == brand && e.key(v-1) == key {
+			if e.keyHash[v-1] == h32 && e.pbrand[v-1] == brand && e.keyIs(v-1, key) {
 				return int(i)
 			}
 		default:
