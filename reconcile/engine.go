@@ -49,7 +49,7 @@ type brandIndex struct {
 	id       int32          // in Engine.brandIDs
 	name     string         // folded
 	keyer    *mapping.Keyer // nil: mapping.Key
-	products []int32
+	products int32 // how many catalog products it has (Engine.pbrand names them)
 }
 
 func (b *brandIndex) appendKey(dst []byte, ref string) []byte {
@@ -122,7 +122,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 		targets += 1 + len(catalog[i].Variants)
 		b := e.brandOf(catalog[i].Brand)
 		e.pbrand[i] = b.id
-		b.products = append(b.products, int32(i))
+		b.products++
 	}
 	e.byKey = newKeyTable(len(catalog))
 	e.aggs = make([]agg, targets)
@@ -248,7 +248,7 @@ func (e *Engine) add(l *Line) LineStatus {
 	key := e.keyBuf // a string only when a finding keeps it
 	p := int32(-1)
 	var g *group
-	if len(key) > 0 && b.products != nil {
+	if len(key) > 0 && b.products > 0 {
 		if at := e.byKey.slots[e.lookup(b.id, key)]; at > 0 {
 			p = at - 1
 		} else if at < 0 {

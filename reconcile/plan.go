@@ -370,6 +370,7 @@ func (e *Engine) suggest(um []Unmatched) {
 		exact map[string][]int32 // key → products
 	}
 	indexes := make(map[*brandIndex]*brandSuggester)
+	products := e.brandProducts(um)
 	for i := range um {
 		um[i].Suggestions = nil
 		if i > 0 && um[i].Brand == um[i-1].Brand && um[i].Key == um[i-1].Key {
@@ -382,8 +383,8 @@ func (e *Engine) suggest(um []Unmatched) {
 		}
 		ix := indexes[b]
 		if ix == nil {
-			ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, len(b.products))}
-			for _, p := range b.products {
+			ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
+			for _, p := range products[b.id] {
 				k := e.key(p)
 				ix.near.Add(k, int(p))
 				ix.exact[k] = append(ix.exact[k], p)
@@ -408,6 +409,23 @@ func (e *Engine) suggest(um []Unmatched) {
 			um[i].Suggestions = um[i].Suggestions[:mapping.MaxSuggestions]
 		}
 	}
+}
+
+// brandProducts lists, by brand id, the catalog products of the brands of the
+// unmatched lines, in catalog order.
+func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
+	out := make([][]int32, len(e.brandIDs))
+	for i := range um {
+		if b := e.brands[um[i].Brand]; b != nil && out[b.id] == nil {
+			out[b.id] = make([]int32, 0, b.products)
+		}
+	}
+	for p, b := range e.pbrand {
+		if out[b] != nil {
+			out[b] = append(out[b], int32(p))
+		}
+	}
+	return out
 }
 
 // typos returns the catalog keys one typo away from key: two neighbouring
