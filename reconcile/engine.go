@@ -49,7 +49,7 @@ type brandIndex struct {
 	id       int32          // in Engine.brandIDs
 	name     string         // folded
 	keyer    *mapping.Keyer // nil: mapping.Key
-	products int32 // how many catalog products it has (Engine.pbrand names them)
+	products int32          // how many catalog products it has (Engine.pbrand names them)
 }
 
 func (b *brandIndex) appendKey(dst []byte, ref string) []byte {
