@@ -36,7 +36,7 @@ type Acked struct {
 
 // shown is a Shown packed without pointers.
 type shown struct {
-	price     int64
+	price     int32 // cents: up to 21 million in the shop's currency
 	qty       int32
 	restock   int16
 	published bool
@@ -73,13 +73,13 @@ var availByCode = [...]Availability{availNone: 0, availInStock: InStock, availPr
 	availBackorder: Backorder, availUnavailable: Unavailable}
 
 // pack returns s packed, ok false when it does not fit (an availability of no
-// known kind, a quantity beyond 32 bits, a delay beyond 16).
+// known kind, a quantity or a price beyond 32 bits, a delay beyond 16).
 func pack(s Shown) (shown, bool) {
 	c := availCode(s.Availability)
-	if c == availOdd || s.Quantity != int(int32(s.Quantity)) || s.RestockDays != int(int16(s.RestockDays)) {
+	if c == availOdd || s.Quantity != int(int32(s.Quantity)) || s.PriceCents != int64(int32(s.PriceCents)) || s.RestockDays != int(int16(s.RestockDays)) {
 		return shown{avail: availOdd}, false
 	}
-	return shown{price: s.PriceCents, qty: int32(s.Quantity), restock: int16(s.RestockDays), published: s.Published, avail: c}, true
+	return shown{price: int32(s.PriceCents), qty: int32(s.Quantity), restock: int16(s.RestockDays), published: s.Published, avail: c}, true
 }
 
 // Len returns the number of targets.
@@ -102,7 +102,7 @@ func (a *Acked) Shown(i int) Shown {
 		return a.odd[int32(i)]
 	}
 	return Shown{Published: v.published, Availability: availByCode[v.avail], Quantity: int(v.qty),
-		PriceCents: v.price, RestockDays: int(v.restock)}
+		PriceCents: int64(v.price), RestockDays: int(v.restock)}
 }
 
 // Get returns what the shop shows for t, ok false when it never acknowledged it.
@@ -171,7 +171,7 @@ func (a *Acked) same(i int, d *Decision) bool {
 		return s == d.Shown()
 	}
 	return v.published == d.Published && availByCode[v.avail] == d.Availability &&
-		int(v.qty) == d.Quantity && v.price == d.PriceCents && int(v.restock) == d.RestockDays
+		int(v.qty) == d.Quantity && int64(v.price) == d.PriceCents && int(v.restock) == d.RestockDays
 }
 
 // AckedBuilder builds an Acked. Targets added in order (product then variant id)

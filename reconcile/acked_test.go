@@ -23,6 +23,9 @@ func TestDiffAckedIsDiff(t *testing.T) {
 		if r.IntN(50) == 0 {
 			d.Quantity = 1 << 40
 		}
+		if r.IntN(50) == 0 {
+			d.PriceCents = 1 << 35
+		}
 		return d
 	}
 	for round := range 20 {
