@@ -25,7 +25,7 @@ type Engine struct {
 	erpBrand map[string]*brandIndex // by ERP brand as written; nil entry: unmapped
 	brandIDs []*brandIndex          // by brandIndex.id
 	pbrand   []int32                // catalog index → its brand's id
-	keyHash  []uint32               // catalog index → its matching key's hash; the key is computed again to compare
+	keyTag   []uint8                // catalog index → 8 bits of its matching key's hash; the key is computed again to compare
 	base     []int32                // catalog index → its first target (the product itself)
 	aggs     []agg                  // target → running totals
 	aflags   []uint8                // target → agg… flags
@@ -127,9 +127,9 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 	e.byKey = newKeyTable(len(catalog))
 	e.aggs = make([]agg, targets)
 	e.aflags = make([]uint8, targets)
-	// The engine keeps a hash of each product's key, not the key: lookup computes
-	// the key of a product whose hash matches again to compare it.
-	e.keyHash = make([]uint32, len(catalog))
+	// The engine keeps 8 bits of the hash of each product's key, not the key:
+	// lookup computes the key of a product whose bits match again to compare it.
+	e.keyTag = make([]uint8, len(catalog))
 	var key []byte
 	t := int32(0)
 	for i := range catalog {
@@ -143,7 +143,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 			continue
 		}
 		h := keyHash(b.id, key)
-		e.keyHash[i] = uint32(h >> 32)
+		e.keyTag[i] = uint8(h >> 56)
 		slot := e.lookupHash(b.id, string(key), h)
 		prev := e.byKey.slots[slot]
 		switch {
@@ -445,14 +445,14 @@ func keyHash(brand int32, key []byte) uint64 {
 
 // lookupHash is lookup with the hash of brand and key.
 func (e *Engine) lookupHash(brand int32, key string, h uint64) int {
-	h32 := uint32(h >> 32)
+	tag := uint8(h >> 56)
 	t := &e.byKey
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		switch v := t.slots[i]; {
 		case v == 0:
 			return int(i)
 		case v > 0:
-			if e.keyHash[v-1] == h32 && e.pbrand[v-1] == brand && e.keyIs(v-1, key) {
+			if e.keyTag[v-1] == tag && e.pbrand[v-1] == brand && e.keyIs(v-1, key) {
 				return int(i)
 			}
 		default:
