@@ -28,11 +28,16 @@ func (d Decision) Shown() Shown {
 // cost the garbage collector nothing to scan. Build it with an AckedBuilder; it is
 // read-only afterwards and safe for concurrent use.
 type Acked struct {
-	ids  string          // product id, then variant id, of every target, back to back
-	ends []uint32        // target i's product id ends at ends[2i], its variant id at ends[2i+1]
-	vals []shown         // by target
-	odd  map[int32]Shown // the targets whose values do not pack (vals[i].avail == availOdd)
+	ids  string           // product id, then variant id, of every target, back to back
+	ends []uint32         // target i's ids end at ends[i]
+	plen []uint8          // target i's product id is plen[i] bytes long, or long[i] when longID
+	long map[int32]uint32 // the product id lengths of longID bytes or more
+	vals []shown          // by target
+	odd  map[int32]Shown  // the targets whose values do not pack (vals[i].avail == availOdd)
 }
+
+// longID marks, in Acked.plen, a product id whose length is in Acked.long.
+const longID = math.MaxUint8
 
 // shown is a Shown packed without pointers.
 type shown struct {
@@ -118,11 +123,34 @@ func (a *Acked) start(i int) uint32 {
 	if i == 0 {
 		return 0
 	}
-	return a.ends[2*i-1]
+	return a.ends[i-1]
 }
 
-func (a *Acked) pid(i int) string { return a.ids[a.start(i):a.ends[2*i]] }
-func (a *Acked) vid(i int) string { return a.ids[a.ends[2*i]:a.ends[2*i+1]] }
+// split returns where target i's product id ends and its variant id starts.
+func (a *Acked) split(i int) uint32 {
+	n := uint32(a.plen[i])
+	if n == longID {
+		n = a.long[int32(i)]
+	}
+	return a.start(i) + n
+}
+
+func (a *Acked) pid(i int) string { return a.ids[a.start(i):a.split(i)] }
+func (a *Acked) vid(i int) string { return a.ids[a.split(i):a.ends[i]] }
+
+// push records the next target's ids: its product id is n bytes long, its ids end
+// at end.
+func (a *Acked) push(n, end int) {
+	if n >= longID {
+		if a.long == nil {
+			a.long = make(map[int32]uint32)
+		}
+		a.long[int32(len(a.ends))] = uint32(n)
+		n = longID
+	}
+	a.ends = append(a.ends, uint32(end))
+	a.plen = append(a.plen, uint8(n))
+}
 
 // compare orders target i against t: product id, then variant id.
 func (a *Acked) compare(i int, t Target) int {
@@ -186,7 +214,8 @@ type AckedBuilder struct {
 // NewAckedBuilder returns a builder with room for n targets.
 func NewAckedBuilder(n int) *AckedBuilder {
 	b := &AckedBuilder{sorted: true}
-	b.a.ends = make([]uint32, 0, 2*n)
+	b.a.ends = make([]uint32, 0, n)
+	b.a.plen = make([]uint8, 0, n)
 	b.a.vals = make([]shown, 0, n)
 	return b
 }
@@ -195,11 +224,8 @@ func NewAckedBuilder(n int) *AckedBuilder {
 func (b *AckedBuilder) Add(t Target, s Shown) {
 	a := &b.a
 	if n := len(a.vals); n > 0 && b.sorted {
-		start := uint32(0)
-		if n > 1 {
-			start = a.ends[2*n-3]
-		}
-		pid, vid := b.ids[start:a.ends[2*n-2]], b.ids[a.ends[2*n-2]:a.ends[2*n-1]]
+		start, split := a.start(n-1), a.split(n-1)
+		pid, vid := b.ids[start:split], b.ids[split:a.ends[n-1]]
 		if c := compareBytes(pid, t.ProductID); c > 0 || c == 0 && compareBytes(vid, t.VariantID) >= 0 {
 			b.sorted = false
 		}
@@ -208,9 +234,8 @@ func (b *AckedBuilder) Add(t Target, s Shown) {
 	if len(b.ids) > math.MaxUint32-len(t.VariantID) {
 		panic("reconcile: acknowledged state over 4 GiB of ids")
 	}
-	a.ends = append(a.ends, uint32(len(b.ids)))
 	b.ids = append(b.ids, t.VariantID...)
-	a.ends = append(a.ends, uint32(len(b.ids)))
+	a.push(len(t.ProductID), len(b.ids))
 	v, ok := pack(s)
 	if !ok {
 		if a.odd == nil {
@@ -236,15 +261,15 @@ func (b *AckedBuilder) Done() *Acked {
 		return a.compareAt(int(x), int(y))
 	})
 	ids := make([]byte, 0, len(a.ids))
-	out := &Acked{ends: make([]uint32, 0, len(a.ends)), vals: make([]shown, 0, len(a.vals))}
+	out := &Acked{ends: make([]uint32, 0, len(a.ends)), plen: make([]uint8, 0, len(a.plen)), vals: make([]shown, 0, len(a.vals))}
 	for k, i := range order {
 		if k+1 < len(order) && a.compareAt(int(i), int(order[k+1])) == 0 {
 			continue // the later one wins (the sort is stable)
 		}
-		ids = append(ids, a.pid(int(i))...)
-		out.ends = append(out.ends, uint32(len(ids)))
+		pid := a.pid(int(i))
+		ids = append(ids, pid...)
 		ids = append(ids, a.vid(int(i))...)
-		out.ends = append(out.ends, uint32(len(ids)))
+		out.push(len(pid), len(ids))
 		if a.vals[i].avail == availOdd {
 			if out.odd == nil {
 				out.odd = make(map[int32]Shown)
