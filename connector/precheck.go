@@ -3,7 +3,6 @@ package connector
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -42,39 +41,24 @@ func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
 	if err != nil {
 		return report.Precheck{}, err
 	}
-	f, err := os.Open(in.Extract)
-	if err != nil {
-		return report.Precheck{}, fmt.Errorf("open extract: %w", err)
-	}
-	defer f.Close()
 	name := filepath.Base(in.Extract)
-	eng := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
-	var problems []erp.Problem
-	sum, err := reader.Read(ctx, name, f, erp.Sink{
-		Record: func(r erp.Record) error { eng.Add(lineOf(r)); return nil },
-		Problem: func(p erp.Problem) {
-			if len(problems) < maxProblems {
-				problems = append(problems, p)
-			}
-		},
-	})
-	var fe *erp.FileError
-	if err != nil && !errors.As(err, &fe) {
-		return report.Precheck{}, fmt.Errorf("read extract %s: %w", name, err)
+	res, err := readExtract(ctx, reader, name, in.Extract, reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper))
+	if err != nil {
+		return report.Precheck{}, err
 	}
-	plan := eng.Plan()
+	plan, sum, problems := res.plan, res.summary, res.problems
 	facts := report.Facts{Site: in.Site, Profile: in.Profile, File: name, TimeZone: in.TimeZone,
 		Started: in.Now, Finished: in.Now, Read: sum, Problems: problems, Catalog: in.Catalog, Status: report.StatusDryRun}
-	if fe != nil {
-		facts.Verdict = reconcile.Verdict{Held: true, Reasons: []reconcile.GuardReason{{Code: reconcile.GuardFileError, Message: fe.Error()}}}
+	if res.fileError != "" {
+		facts.Verdict = reconcile.Verdict{Held: true, Reasons: []reconcile.GuardReason{{Code: reconcile.GuardFileError, Message: res.fileError}}}
 	}
 	minRate := in.MinRate
 	if minRate == 0 {
 		minRate = DefaultPrecheckMinRate
 	}
 	p := report.PrecheckOf(report.FromPlan(plan, facts), in.CatalogName, minRate)
-	if fe != nil {
-		p.Missing = append([]report.Reason{{Code: reconcile.GuardFileError, Detail: fe.Error()}}, p.Missing...)
+	if res.fileError != "" {
+		p.Missing = append([]report.Reason{{Code: reconcile.GuardFileError, Detail: res.fileError}}, p.Missing...)
 	}
 	return p, nil
 }

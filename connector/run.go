@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/logging"
 	"github.com/ecrin-connect/ecrin/connector/report"
 	"github.com/ecrin-connect/ecrin/connector/source"
 	"github.com/ecrin-connect/ecrin/connector/state"
-	"github.com/ecrin-connect/ecrin/erp"
 	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
@@ -111,7 +109,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(fmt.Errorf("mapping: %w", err))
 	}
-	res, err := s.read(ctx, ext, reconcile.NewEngine(catalog, s.cfg.Rules, m))
+	res, err := readExtract(ctx, s.reader, ext.Name, ext.Path, reconcile.NewEngine(catalog, s.cfg.Rules, m))
 	if err != nil {
 		return fail(err)
 	}
@@ -236,41 +234,6 @@ func everything(decisions []reconcile.Decision, acked *reconcile.Acked) []reconc
 		}
 	}
 	return out
-}
-
-// readResult is an extract read through the engine.
-type readResult struct {
-	plan      reconcile.Plan
-	summary   erp.Summary
-	problems  []erp.Problem // the first maxProblems; the summary counts them all
-	fileError string        // the file error's message, empty when the extract was accepted
-}
-
-func (s *Site) read(ctx context.Context, ext source.Extract, eng *reconcile.Engine) (readResult, error) {
-	var res readResult
-	f, err := os.Open(ext.Path)
-	if err != nil {
-		return res, fmt.Errorf("open archived extract: %w", err)
-	}
-	defer f.Close()
-	sink := erp.Sink{
-		Record: func(r erp.Record) error { eng.Add(lineOf(r)); return nil },
-		Problem: func(p erp.Problem) {
-			if len(res.problems) < maxProblems {
-				res.problems = append(res.problems, p)
-			}
-		},
-	}
-	res.summary, err = s.reader.Read(ctx, ext.Name, f, sink)
-	var fe *erp.FileError
-	switch {
-	case errors.As(err, &fe):
-		res.fileError = fe.Error()
-	case err != nil:
-		return res, fmt.Errorf("read extract %s: %w", ext.Name, err)
-	}
-	res.plan = eng.Plan()
-	return res, nil
 }
 
 func (s *Site) siteName() string {

@@ -404,7 +404,7 @@ func (e *Engine) suggest(um []Unmatched) {
 				}
 			}
 		}
-		um[i].Suggestions = append(um[i].Suggestions, e.typos(ix.near, um[i].Key, seen)...)
+		um[i].Suggestions = append(um[i].Suggestions, e.typos(ix.near, ix.exact, um[i].Key, seen)...)
 		if len(um[i].Suggestions) > mapping.MaxSuggestions {
 			um[i].Suggestions = um[i].Suggestions[:mapping.MaxSuggestions]
 		}
@@ -433,45 +433,38 @@ func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
 // character wrong, missing or extra (two for keys of 16 characters or more). A
 // reference further away is another article, not a misspelling: nothing is
 // suggested for it.
-// typoDistance is the largest edit distance typos keeps: a swap of neighbours.
-const typoDistance = 2
-
-func (e *Engine) typos(ix *mapping.Index, key string, skip map[int32]bool) []Suggestion {
+//
+// Swaps are found by looking up every swapped spelling of the key exactly; the other
+// typos through the index with the tightest distance, so that its trigram filter
+// leaves few keys to compare.
+func (e *Engine) typos(near *mapping.Index, exact map[string][]int32, key string, skip map[int32]bool) []Suggestion {
+	var out []Suggestion
+	r := []rune(key)
+	for i := 0; i+1 < len(r); i++ {
+		if r[i] == r[i+1] {
+			continue
+		}
+		r[i], r[i+1] = r[i+1], r[i]
+		for _, p := range exact[string(r)] {
+			if !skip[p] {
+				skip[p] = true
+				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Distance: 1, Rule: SuggestSwapped})
+			}
+		}
+		r[i], r[i+1] = r[i+1], r[i]
+	}
 	limit := 1
-	if len(key) >= 16 {
+	if len(r) >= 16 {
 		limit = 2
 	}
-	var swapped, edited []Suggestion
-	// Nothing further than 2 edits is kept (a swap is 2 edits, a typo at most
-	// limit ≤ 2): a tighter bound lets the index's trigram filter work instead of
-	// comparing the key with every key of a near length, and gives the same
-	// matches at distance ≤ 2 in the same order.
-	for _, m := range ix.Nearest(key, 4*mapping.MaxSuggestions, typoDistance) {
+	for _, m := range near.Nearest(key, mapping.MaxSuggestions+len(skip), limit) {
 		if skip[int32(m.Item)] {
 			continue
 		}
 		p := &e.catalog[m.Item]
-		switch {
-		case swappedNeighbours(key, m.Key):
-			swapped = append(swapped, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: 1, Rule: SuggestSwapped})
-		case m.Distance <= limit:
-			edited = append(edited, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance, Rule: SuggestEditDistance})
-		}
+		out = append(out, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance, Rule: SuggestEditDistance})
 	}
-	return append(swapped, edited...)
-}
-
-// swappedNeighbours reports whether b is a with two neighbouring characters
-// swapped.
-func swappedNeighbours(a, b string) bool {
-	if len(a) != len(b) || a == b {
-		return false
-	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
-	}
-	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	return out
 }
 
 func (e *Engine) ambiguous() []Ambiguous {

@@ -1,0 +1,84 @@
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/reconcile"
+)
+
+// lineBatch is how many lines the reader hands the engine at once.
+const lineBatch = 4096
+
+// readResult is an extract read through the engine.
+type readResult struct {
+	plan      reconcile.Plan
+	summary   erp.Summary
+	problems  []erp.Problem // the first maxProblems; the summary counts them all
+	fileError string        // the file error's message, empty when the extract was accepted
+}
+
+// readExtract reads the extract at path (named name in every message) into the
+// engine and makes the plan. The reader decodes on one core while the engine folds
+// the lines on another: they pass in batches, in file order, so the plan is the same
+// as line by line. A file error is not an error here: it is in fileError, for the
+// guards to hold the run.
+func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reconcile.Engine) (readResult, error) {
+	var res readResult
+	f, err := os.Open(path)
+	if err != nil {
+		return res, fmt.Errorf("open extract: %w", err)
+	}
+	defer f.Close()
+
+	full := make(chan []reconcile.Line, 2)
+	free := make(chan []reconcile.Line, 3)
+	for range cap(free) {
+		free <- make([]reconcile.Line, 0, lineBatch)
+	}
+	folded := make(chan struct{})
+	go func() {
+		defer close(folded)
+		for b := range full {
+			for i := range b {
+				eng.Add(b[i])
+			}
+			free <- b[:0]
+		}
+	}()
+	batch := <-free
+	sink := erp.Sink{
+		Record: func(rec erp.Record) error {
+			batch = append(batch, lineOf(rec))
+			if len(batch) == lineBatch {
+				full <- batch
+				batch = <-free
+			}
+			return nil
+		},
+		Problem: func(p erp.Problem) {
+			if len(res.problems) < maxProblems {
+				res.problems = append(res.problems, p)
+			}
+		},
+	}
+	res.summary, err = r.Read(ctx, name, f, sink)
+	if len(batch) > 0 {
+		full <- batch
+	}
+	close(full)
+	<-folded
+
+	var fe *erp.FileError
+	switch {
+	case errors.As(err, &fe):
+		res.fileError = fe.Error()
+	case err != nil:
+		return res, fmt.Errorf("read extract %s: %w", name, err)
+	}
+	res.plan = eng.Plan()
+	return res, nil
+}
