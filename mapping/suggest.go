@@ -151,20 +151,20 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 			}
 		}
 	} else {
-		for _, g := range grams {
+		// Prefix filter: a key within maxDist edits misses at most 3·maxDist of the
+		// query's trigrams, so it holds one of its 3·maxDist+1 rarest: only the keys
+		// of those posting lists are compared.
+		slices.SortFunc(grams, func(a, b trigram) int { return len(ix.post[a]) - len(ix.post[b]) })
+		for _, g := range grams[:len(grams)-need+1] {
 			for _, i := range ix.post[g] {
 				if ix.count[i] == 0 {
+					ix.count[i] = 1
 					ix.touched = append(ix.touched, i)
-				}
-				if ix.count[i] < 1<<16-1 {
-					ix.count[i]++
+					consider(i)
 				}
 			}
 		}
 		for _, i := range ix.touched {
-			if int(ix.count[i]) >= need {
-				consider(i)
-			}
 			ix.count[i] = 0
 		}
 		ix.touched = ix.touched[:0]
