@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/ecrin-connect/ecrin/connector/logging"
 	"github.com/ecrin-connect/ecrin/connector/schedule"
+	"github.com/ecrin-connect/ecrin/connector/service"
 	"github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/source"
 	"github.com/ecrin-connect/ecrin/erp"
@@ -26,8 +26,6 @@ const (
 	DefaultTimezone       = "Europe/Paris"
 	DefaultLanguage       = "fr"
 	DefaultReportKeepDays = 90
-	DefaultLinuxDataDir   = "/var/lib/ecrin"
-	DefaultWindowsDataDir = `ecrin` // under %ProgramData%
 )
 
 // Config is one site's configuration: one boutique, one ERP, one shop.
@@ -179,7 +177,7 @@ func (c *Config) complete() error {
 		c.Schedule.Timezone = c.Site.Timezone
 	}
 	if c.DataDir == "" {
-		c.DataDir = DefaultDataDir()
+		c.DataDir = service.DefaultDataDir()
 	}
 	base := filepath.Dir(c.Path)
 	c.DataDir = absUnder(base, c.DataDir)
@@ -305,18 +303,6 @@ func (c *Config) Location() *time.Location {
 func (c *Config) StatePath() string  { return filepath.Join(c.DataDir, "state.db") }
 func (c *Config) ArchiveDir() string { return filepath.Join(c.DataDir, "archive") }
 func (c *Config) ReportDir() string  { return filepath.Join(c.DataDir, "reports") }
-
-// DefaultDataDir is where a site keeps its state when the configuration says nothing.
-func DefaultDataDir() string {
-	if runtime.GOOS == "windows" {
-		pd := os.Getenv("ProgramData")
-		if pd == "" {
-			pd = `C:\ProgramData`
-		}
-		return filepath.Join(pd, DefaultWindowsDataDir)
-	}
-	return DefaultLinuxDataDir
-}
 
 func absUnder(base, p string) string {
 	if p == "" || filepath.IsAbs(p) {
