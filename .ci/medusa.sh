@@ -78,7 +78,7 @@ log "initdb and PostgreSQL on 127.0.0.1:$pgport"
 "$pgbin/psql" -q -h 127.0.0.1 -p "$pgport" -U postgres -c 'CREATE DATABASE medusa' >&2
 
 cd "$server"
-if ! [ -x node_modules/.bin/medusa ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+if ! [ -x node_modules/.bin/medusa ] || ! [ node_modules/.package-lock.json -nt package-lock.json ]; then
 	log "npm ci"
 	npm ci --no-audit --no-fund --loglevel=error >&2
 fi
