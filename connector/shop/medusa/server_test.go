@@ -78,7 +78,9 @@ func (s *server) open(extra string) shop.Shop {
 		s.t.Fatal(err)
 	}
 	sh, err := shop.Open("medusa", block.Content[0], shop.Env{Boutique: "b1", Secret: shop.Secret(s.key),
-		OnRetry: func(r string, n int, w time.Duration, cause error) { s.t.Logf("retry %d of %s in %s: %v", n, r, w, cause) }})
+		OnRetry: func(r string, n int, w time.Duration, cause error) {
+			s.t.Logf("retry %d of %s in %s: %v", n, r, w, cause)
+		}})
 	if err != nil {
 		s.t.Fatal(err)
 	}
