@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -130,5 +131,22 @@ func TestAnswersThatAreNotMedusas(t *testing.T) {
 	}
 	if _, err := sh.Push(ctx, "k", []shop.Item{{ProductID: "p1"}}); err == nil {
 		t.Error("push on garbage succeeded")
+	}
+}
+
+// TestSampleYAML: the README's sample block opens.
+func TestSampleYAML(t *testing.T) {
+	b, err := os.ReadFile("sample.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Shop yaml.Node `yaml:"shop"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := shop.Open(Kind, &doc.Shop, shop.Env{Secret: "sk_x"}); err != nil {
+		t.Fatal(err)
 	}
 }
