@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ecrin-connect/ecrin/connector/state"
+)
+
+// medusaAdmin is the Admin API of the Medusa server .ci/medusa.sh started.
+type medusaAdmin struct {
+	t                  *testing.T
+	url, key, location string
+}
+
+func (m *medusaAdmin) call(method, path string, in, out any) {
+	m.t.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, m.url+path, body)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(m.key+":")))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		m.t.Fatalf("%s %s: %d %.300s", method, path, resp.StatusCode, data)
+	}
+	if out != nil {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(out); err != nil {
+			m.t.Fatal(err)
+		}
+	}
+}
+
+// TestMedusaCrashMidPush kills `ecrin run --once` with SIGKILL at random points of
+// pushes to a real Medusa server (.ci/medusa.sh), until several kills fell in the
+// middle of a push and a run completed, then checks that Medusa holds exactly the
+// last night: every size's stock and price.
+func TestMedusaCrashMidPush(t *testing.T) {
+	m := &medusaAdmin{t: t, url: os.Getenv("ECRIN_MEDUSA_URL"), key: os.Getenv("ECRIN_MEDUSA_KEY"), location: os.Getenv("ECRIN_MEDUSA_LOCATION")}
+	if m.url == "" {
+		t.Skip("ECRIN_MEDUSA_URL is not set: start a Medusa server with .ci/medusa.sh")
+	}
+	bin := buildEcrin(t)
+	const rings = 60
+	sizes := []string{"48", "50", "52", "54", "56", "58", "60", "62", "64"}
+
+	// A sales channel of its own, sold from the test location, with its rings.
+	var sc struct {
+		SalesChannel struct {
+			ID string `json:"id"`
+		} `json:"sales_channel"`
+	}
+	m.call("POST", "/admin/sales-channels", map[string]any{"name": fmt.Sprintf("ecrin crash %d", time.Now().UnixNano())}, &sc)
+	channel := sc.SalesChannel.ID
+	m.call("POST", "/admin/stock-locations/"+m.location+"/sales-channels", map[string]any{"add": []string{channel}}, nil)
+	prefix := fmt.Sprintf("CR%d", time.Now().UnixNano()%1e9)
+	var products []map[string]any
+	for i := range rings {
+		ref := fmt.Sprintf("%s-%03d", prefix, i)
+		var variants []map[string]any
+		for _, sz := range sizes {
+			variants = append(variants, map[string]any{"title": ref + " " + sz, "sku": ref + "-" + sz, "manage_inventory": true,
+				"options": map[string]string{"Taille": sz}, "prices": []map[string]any{{"currency_code": "eur", "amount": 100}}})
+		}
+		products = append(products, map[string]any{"title": "Bague " + ref, "status": "published", "metadata": map[string]string{"brand": "Test"},
+			"options": []map[string]any{{"title": "Taille", "values": sizes}}, "variants": variants,
+			"sales_channels": []map[string]string{{"id": channel}}, "shipping_profile_id": os.Getenv("ECRIN_MEDUSA_SHIPPING_PROFILE")})
+	}
+	var created struct {
+		Created []struct {
+			ID string `json:"id"`
+		} `json:"created"`
+	}
+	m.call("POST", "/admin/products/batch?fields=id", map[string]any{"create": products}, &created)
+
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	if err := os.MkdirAll(inbox, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	secretFile := filepath.Join(dir, "medusa.key")
+	if err := os.WriteFile(secretFile, []byte(m.key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`site: {id: medusa-crash, name: Crash Medusa}
+data_dir: %s
+erp: {profile: bijou3}
+source: {kind: folder, path: %s, marker: .done}
+shop:
+  kind: medusa
+  url: %s
+  secret: {file: %s}
+  sales_channel: %s
+  stock_location: %s
+  backoff_base: 50ms
+  backoff_max: 500ms
+push: {batch_size: 60}
+guards: {max_unpublish_ratio: -1, max_unpublish_count: -1}
+mapping:
+  brands:
+    TEST: Test
+`, filepath.Join(dir, "data"), inbox, m.url, secretFile, channel, m.location)
+	config := filepath.Join(dir, "ecrin.yaml")
+	if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Night k: every size in stock (1 to 5) at a price of its own, all changing.
+	qty := func(k, i, j int) int { return 1 + (k+i+2*j)%5 }
+	price := func(k, i, j int) int64 { return int64(100_00 + 100*k + 10*j + i%10) }
+	night := func(k int) {
+		var b strings.Builder
+		b.WriteString("Code article;R\xe9f. fournisseur;Marque;D\xe9signation;TLD;Stock;En commande;Prix TTC;Statut;EAN\r\n")
+		for i := range rings {
+			for j, sz := range sizes {
+				p := price(k, i, j)
+				fmt.Fprintf(&b, "%d;%s-%03d;TEST;Bague;%s;%d;0;%d,%02d;A;\r\n", i*100+j, prefix, i, sz, qty(k, i, j), p/100, p%100)
+			}
+		}
+		path := filepath.Join(inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k))
+		if err := os.WriteFile(path, []byte(b.String()), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pending := func() int {
+		st, err := state.Open(context.Background(), filepath.Join(dir, "data", "state.db"))
+		if err != nil {
+			return 0
+		}
+		defer st.Close()
+		p, _ := st.Pending(context.Background())
+		return len(p)
+	}
+
+	rng := rand.New(rand.NewPCG(3, 5))
+	k := 0
+	night(k)
+	kills, midPush, completions := 0, 0, 0
+	for attempt := 0; midPush < 5 || completions == 0; attempt++ {
+		if attempt > 60 {
+			t.Fatalf("no convergence after %d attempts (%d kills, %d mid-push, %d completions)", attempt, kills, midPush, completions)
+		}
+		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		killAfter := time.Duration(1000+rng.IntN(8000)) * time.Millisecond
+		if midPush >= 5 {
+			killAfter = 10 * time.Minute // let it finish
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
+			}
+			completions++
+			if midPush < 5 {
+				k++
+				night(k)
+			}
+		case <-time.After(killAfter):
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			kills++
+			if pending() > 0 {
+				midPush++
+			}
+		}
+	}
+	if out, err := exec.Command(bin, "run", "--once", "-q", "--config", config).CombinedOutput(); err != nil {
+		t.Fatalf("final run: %v\n%s", err, out)
+	}
+	if n := pending(); n != 0 {
+		t.Fatalf("%d batches pending after the last run", n)
+	}
+	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", kills, midPush, k+1, completions)
+
+	// Medusa holds night k exactly.
+	fields := "id,variants.sku,variants.prices.amount,variants.prices.currency_code," +
+		"variants.inventory_items.inventory.location_levels.location_id,variants.inventory_items.inventory.location_levels.stocked_quantity"
+	var page struct {
+		Products []struct {
+			Variants []struct {
+				SKU    string `json:"sku"`
+				Prices []struct {
+					Amount       json.Number `json:"amount"`
+					CurrencyCode string      `json:"currency_code"`
+				} `json:"prices"`
+				InventoryItems []struct {
+					Inventory struct {
+						LocationLevels []struct {
+							LocationID      string      `json:"location_id"`
+							StockedQuantity json.Number `json:"stocked_quantity"`
+						} `json:"location_levels"`
+					} `json:"inventory"`
+				} `json:"inventory_items"`
+			} `json:"variants"`
+		} `json:"products"`
+	}
+	m.call("GET", "/admin/products?limit=1000&sales_channel_id[]="+channel+"&fields="+url.QueryEscape(fields), nil, &page)
+	bad, seen := 0, 0
+	for _, p := range page.Products {
+		for _, v := range p.Variants {
+			var i, j int
+			ref, sz, _ := strings.Cut(strings.TrimPrefix(v.SKU, prefix+"-"), "-")
+			i, _ = strconv.Atoi(ref)
+			for jj, s := range sizes {
+				if s == sz {
+					j = jj
+				}
+			}
+			seen++
+			stocked, cents := -1, int64(-1)
+			for _, ii := range v.InventoryItems {
+				for _, l := range ii.Inventory.LocationLevels {
+					if l.LocationID == m.location {
+						stocked, _ = strconv.Atoi(string(l.StockedQuantity))
+					}
+				}
+			}
+			for _, pr := range v.Prices {
+				if pr.CurrencyCode == "eur" {
+					f, _ := strconv.ParseFloat(string(pr.Amount), 64)
+					cents = int64(f*100 + 0.5)
+				}
+			}
+			if stocked != qty(k, i, j) || cents != price(k, i, j) {
+				if bad++; bad <= 5 {
+					t.Errorf("%s: stocked %d at %d cents, want %d at %d", v.SKU, stocked, cents, qty(k, i, j), price(k, i, j))
+				}
+			}
+		}
+	}
+	if seen != rings*len(sizes) || bad > 0 {
+		t.Fatalf("%d of %d sizes differ from night %d (%d read)", bad, rings*len(sizes), k, seen)
+	}
+}
