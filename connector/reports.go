@@ -108,8 +108,11 @@ func (s *Site) rewriteMissingReports(ctx context.Context, runs []state.Run) {
 		if r.Status == state.StatusRunning || r.Finished.IsZero() || (keep > 0 && s.now().Sub(r.Finished) > keep) {
 			continue
 		}
+		if _, err := os.Stat(filepath.Join(s.cfg.ReportDir(), report.ReportFile(r.Started, fmt.Sprint(r.ID)))); err == nil {
+			continue
+		}
 		rep, err := s.loadReport(ctx, r.ID)
-		if err != nil || s.writtenReport(rep) != "" {
+		if err != nil {
 			continue
 		}
 		if path, err := s.writeReport(rep); err != nil {
@@ -121,13 +124,17 @@ func (s *Site) rewriteMissingReports(ctx context.Context, runs []state.Run) {
 }
 
 func (s *Site) writeReport(rep report.Run) (string, error) {
+	return s.writeReportWith(rep, report.Options{Language: s.cfg.Report.Language})
+}
+
+func (s *Site) writeReportWith(rep report.Run, opts report.Options) (string, error) {
 	path := s.reportPath(rep)
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return "", fmt.Errorf("create report: %w", err)
 	}
-	if err := report.Write(f, rep, report.Options{Language: s.cfg.Report.Language}); err != nil {
+	if err := report.Write(f, rep, opts); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return "", fmt.Errorf("write report %s: %w", path, err)
