@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +53,8 @@ type Config struct {
 
 	// Warnings are advice found while loading (world-readable secret file, …).
 	Warnings []string `yaml:"-"`
+
+	doc *yaml.Node // the parsed file, for the lines of errors found after Parse
 }
 
 // Site names the boutique.
@@ -122,8 +126,27 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
+// LoadOption tunes Load.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct {
+	skipShopSecret bool
+}
+
+// WithoutShopSecret makes Load leave the shop secret unresolved (ShopSecret empty):
+// for the commands that never reach the shop (runs, report), so that they work on a
+// machine where the shop secret's variable or file is not there. The configuration
+// must still say where the secret comes from; ResolveShopSecret resolves it later.
+func WithoutShopSecret() LoadOption {
+	return func(o *loadOptions) { o.skipShopSecret = true }
+}
+
 // Load reads, checks and completes a configuration file, and resolves its secrets.
-func Load(path string) (*Config, error) {
+func Load(path string, opts ...LoadOption) (*Config, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
@@ -136,8 +159,13 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.resolveSecrets(); err != nil {
-		return nil, &Error{File: abs, Msg: err.Error()}
+	if !o.skipShopSecret {
+		if err := c.ResolveShopSecret(); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.resolveSourcePassword(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -151,7 +179,7 @@ func Parse(name string, b []byte) (*Config, error) {
 	if len(root.Content) == 0 {
 		return nil, &Error{File: name, Msg: "the configuration is empty"}
 	}
-	c := &Config{Path: name, Schedule: schedule.DefaultConfig(), Log: logging.DefaultConfig()}
+	c := &Config{Path: name, Schedule: schedule.DefaultConfig(), Log: logging.DefaultConfig(), doc: root.Content[0]}
 	c.Schedule.Timezone = "" // the site's zone unless the schedule names one
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
@@ -186,7 +214,13 @@ func (c *Config) complete() error {
 			s.File = absUnder(base, s.File)
 		}
 	}
-	if c.Push.BatchSize <= 0 {
+	c.Log.File = absUnder(base, c.Log.File)
+	for _, key := range localPaths[c.Source.Kind] {
+		if n := child(&c.Source.Settings, key); n != nil && n.Kind == yaml.ScalarNode {
+			n.Value = absUnder(base, n.Value)
+		}
+	}
+	if c.Push.BatchSize == 0 {
 		c.Push.BatchSize = shop.DefaultBatchSize
 	}
 	c.Shop.Boutique = c.Site.ID
@@ -213,6 +247,14 @@ func (c *Config) validate(doc *yaml.Node) error {
 	fail := func(msg string, path ...string) error {
 		return &Error{File: c.Path, Line: lineOf(doc, path...), Msg: msg}
 	}
+	// keyed turns an error whose message starts with its key path
+	// ("schedule.interval.every: …") into an Error at that key's line.
+	keyed := func(err error, fallback ...string) error {
+		if m := keyPrefix.FindStringSubmatch(err.Error()); m != nil {
+			return fail(err.Error(), strings.Split(m[1], ".")...)
+		}
+		return fail(err.Error(), fallback...)
+	}
 	if c.Site.ID == "" {
 		return fail("site.id is required: the boutique's id at the shop", "site")
 	}
@@ -228,6 +270,11 @@ func (c *Config) validate(doc *yaml.Node) error {
 	if c.Source.Kind == "" {
 		return fail(fmt.Sprintf("source.kind is required (one of %s)", strings.Join(source.Kinds(), ", ")), "source")
 	}
+	if n := child(&c.Source.Settings, "port"); n != nil {
+		if p, err := strconv.Atoi(n.Value); err == nil && (p < 0 || p > 65535) {
+			return &Error{File: c.Path, Line: n.Line, Msg: fmt.Sprintf("source.port %d: want 1 to 65535 (0 or absent: the default)", p)}
+		}
+	}
 	if _, err := source.Open(c.Source.Kind, &c.Source.Settings, source.Env{ArchiveDir: c.ArchiveDir()}); err != nil {
 		var se *source.SettingError
 		if errors.As(err, &se) {
@@ -242,19 +289,28 @@ func (c *Config) validate(doc *yaml.Node) error {
 		return fail(fmt.Sprintf("shop.url %q must start with https:// (or http:// on loopback)", c.Shop.URL), "shop", "url")
 	}
 	if err := c.Log.Validate(); err != nil {
-		return fail("log: "+err.Error(), "log")
+		return keyed(err, "log")
+	}
+	if c.Log.MaxSizeMB > maxLogSizeMB {
+		return fail(fmt.Sprintf("log.max_size_mb %d: want 1 to %d (megabytes per log file)", c.Log.MaxSizeMB, maxLogSizeMB), "log", "max_size_mb")
+	}
+	if c.Log.MaxFiles > maxLogFiles {
+		return fail(fmt.Sprintf("log.max_files %d: want 0 to %d (rotated files kept)", c.Log.MaxFiles, maxLogFiles), "log", "max_files")
 	}
 	if !c.Shop.Secret.IsSet() {
 		return fail("shop.secret is required: {env: NAME} or {file: PATH}", "shop")
 	}
-	if _, err := mapping.New(c.Mapping); err != nil {
-		return fail("mapping: "+err.Error(), "mapping")
+	if err := c.validateMapping(doc); err != nil {
+		return err
 	}
 	if len(c.Mapping.Brands) == 0 {
 		c.Warnings = append(c.Warnings, "mapping.brands is empty: every brand is left out")
 	}
+	if err := c.validateNumbers(doc); err != nil {
+		return err
+	}
 	if _, err := schedule.New(c.Schedule); err != nil {
-		return fail("schedule: "+err.Error(), "schedule")
+		return keyed(err, "schedule")
 	}
 	switch c.Report.Language {
 	case "fr", "en":
@@ -264,19 +320,139 @@ func (c *Config) validate(doc *yaml.Node) error {
 	return nil
 }
 
-func (c *Config) resolveSecrets() error {
-	warn := func(s string) { c.Warnings = append(c.Warnings, s) }
-	var err error
-	if c.ShopSecret, err = c.Shop.Secret.Resolve("shop.secret", warn); err != nil {
+// keyPrefix finds the key path an error message starts with.
+var keyPrefix = regexp.MustCompile(`^([a-z_]+(?:\.[a-z_]+)+)[: ]`)
+
+// Bounds of the numeric settings.
+const (
+	maxLogSizeMB = 1024
+	maxLogFiles  = 100
+	maxKeepDays  = 3650
+)
+
+// validateNumbers refuses numeric settings out of their range, saying what the
+// value means: a ratio written as a percentage (20 for 0.2) would turn a guard off.
+func (c *Config) validateNumbers(doc *yaml.Node) error {
+	fail := func(msg string, path ...string) error {
+		return &Error{File: c.Path, Line: lineOf(doc, path...), Msg: msg}
+	}
+	g := c.Guards
+	ratio := func(key string, v float64, example string) error {
+		if v > 1 {
+			return fail(fmt.Sprintf("guards.%s %g: a ratio from 0 to 1 is expected (%s); 0 or absent takes the default, a negative value turns the check off",
+				key, v, example), "guards", key)
+		}
+		return nil
+	}
+	if err := ratio("min_rows_ratio", g.MinRowsRatio, "0.5 means 50 % of the rows of the last accepted extract"); err != nil {
 		return err
 	}
-	c.Shop.Config.Secret = shop.Secret(c.ShopSecret)
-	if c.Source.Password.IsSet() {
-		if c.SourcePassword, err = c.Source.Password.Resolve("source.password", warn); err != nil {
-			return err
-		}
+	if err := ratio("max_unpublish_ratio", g.MaxUnpublishRatio, "0.2 means 20 % of the published products"); err != nil {
+		return err
+	}
+	if g.MaxMatchDrop > 100 {
+		return fail(fmt.Sprintf("guards.max_match_drop %g: percentage points from 0 to 100 are expected (20 means a fall of 20 points); 0 or absent takes the default, a negative value turns the check off",
+			g.MaxMatchDrop), "guards", "max_match_drop")
+	}
+	if g.MaxMatchDrop > 0 && g.MaxMatchDrop < 1 {
+		c.warn(fmt.Sprintf("guards.max_match_drop %g is in percentage points: %g means a fall of %g points, not %g %%; write %g for that",
+			g.MaxMatchDrop, g.MaxMatchDrop, g.MaxMatchDrop, g.MaxMatchDrop*100, g.MaxMatchDrop*100))
+	}
+	if c.Push.BatchSize < 1 || c.Push.BatchSize > shop.MaxBatchItems {
+		return fail(fmt.Sprintf("push.batch_size %d: want 1 to %d items per batch (the most the shop protocol takes); 0 or absent: %d",
+			c.Push.BatchSize, shop.MaxBatchItems, shop.DefaultBatchSize), "push", "batch_size")
+	}
+	if c.Push.FullResyncEvery < 0 {
+		return fail(fmt.Sprintf("push.full_resync_every %s: want a positive duration (e.g. 168h), or 0 for never", c.Push.FullResyncEvery), "push", "full_resync_every")
+	}
+	if c.Report.KeepDays < 1 || c.Report.KeepDays > maxKeepDays {
+		return fail(fmt.Sprintf("report.keep_days %d: want 1 to %d days (0 or absent: %d)", c.Report.KeepDays, maxKeepDays, DefaultReportKeepDays), "report", "keep_days")
 	}
 	return nil
+}
+
+// validateMapping checks the brand table and the reference rules at their lines:
+// two ERP names that fold alike would map a brand to one of two catalog brands at
+// random, and a pattern that does not compile is named at its rule.
+func (c *Config) validateMapping(doc *yaml.Node) error {
+	m := child(doc, "mapping")
+	for _, section := range []struct{ key, what string }{
+		{"brands", "ERP brand names"},
+		{"rules", "catalog brands"},
+	} {
+		n := child(m, section.key)
+		if n == nil || n.Kind != yaml.MappingNode {
+			continue
+		}
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			f := mapping.FoldBrand(k.Value)
+			if first, ok := seen[f]; ok {
+				return &Error{File: c.Path, Line: k.Line, Msg: fmt.Sprintf(
+					"mapping.%s: %q (line %d) and %q (line %d) are the same brand once case, accents and spaces are ignored: keep one (%s are compared folded)",
+					section.key, first.Value, first.Line, k.Value, k.Line, section.what)}
+			}
+			seen[f] = k
+		}
+	}
+	if rules := child(m, "rules"); rules != nil && rules.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(rules.Content); i += 2 {
+			brand, list := rules.Content[i].Value, rules.Content[i+1]
+			if list.Kind != yaml.SequenceNode {
+				continue
+			}
+			for j, item := range list.Content {
+				re := child(item, "replace")
+				if re == nil {
+					continue
+				}
+				if _, err := regexp.Compile(re.Value); err != nil {
+					return &Error{File: c.Path, Line: re.Line, Msg: fmt.Sprintf("mapping.rules.%s, rule %d: replace %q is not a regular expression (RE2): %v",
+						brand, j+1, re.Value, err)}
+				}
+			}
+		}
+	}
+	if _, err := mapping.New(c.Mapping); err != nil {
+		return &Error{File: c.Path, Line: lineOf(doc, "mapping"), Msg: "mapping: " + err.Error()}
+	}
+	return nil
+}
+
+// ResolveShopSecret reads the shop secret from where the configuration says, once
+// (Load does it unless WithoutShopSecret). Its errors name the line of shop.secret,
+// never the secret.
+func (c *Config) ResolveShopSecret() error {
+	if c.ShopSecret != "" {
+		return nil
+	}
+	v, err := c.Shop.Secret.Resolve("shop.secret", c.warn)
+	if err != nil {
+		return c.errAt(err.Error(), "shop", "secret")
+	}
+	c.ShopSecret = v
+	c.Shop.Config.Secret = shop.Secret(v)
+	return nil
+}
+
+func (c *Config) resolveSourcePassword() error {
+	if !c.Source.Password.IsSet() || c.SourcePassword != "" {
+		return nil
+	}
+	v, err := c.Source.Password.Resolve("source.password", c.warn)
+	if err != nil {
+		return c.errAt(err.Error(), "source", "password")
+	}
+	c.SourcePassword = v
+	return nil
+}
+
+func (c *Config) warn(s string) { c.Warnings = append(c.Warnings, s) }
+
+// errAt is an Error at the line of the key path (or its deepest part present).
+func (c *Config) errAt(msg string, path ...string) error {
+	return &Error{File: c.Path, Line: lineOf(c.doc, path...), Msg: msg}
 }
 
 // Secrets lists the resolved secrets, for log redaction.
@@ -303,6 +479,14 @@ func (c *Config) Location() *time.Location {
 func (c *Config) StatePath() string  { return filepath.Join(c.DataDir, "state.db") }
 func (c *Config) ArchiveDir() string { return filepath.Join(c.DataDir, "archive") }
 func (c *Config) ReportDir() string  { return filepath.Join(c.DataDir, "reports") }
+
+// localPaths are the source settings, per kind, that name a file or folder of this
+// machine: a relative one is taken from the configuration's folder. (An FTP dir or
+// move_to is a path on the server: left as it is.)
+var localPaths = map[string][]string{
+	"folder": {"path", "move_to"},
+	"ftp":    {"ca_file"},
+}
 
 func absUnder(base, p string) string {
 	if p == "" || filepath.IsAbs(p) {
