@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -13,6 +15,7 @@ import (
 	"github.com/ecrin-connect/ecrin/connector/config"
 	"github.com/ecrin-connect/ecrin/connector/logging"
 	"github.com/ecrin-connect/ecrin/connector/service"
+	"github.com/ecrin-connect/ecrin/connector/shop"
 )
 
 // siteFlags are the flags every command on a configured site takes.
@@ -41,8 +44,29 @@ func (c *cliSite) Close() {
 	c.log.Close()
 }
 
-func openSite(ctx context.Context, f siteFlags, stderr io.Writer) (*cliSite, error) {
-	cfg, err := config.Load(*f.config)
+// reach says what a command reaches beyond the site's own files: only what it
+// reaches needs a secret.
+type reach int
+
+const (
+	reachAll  reach = iota // the shop and the source (run, approve, rollback)
+	localOnly              // the state file and the reports (runs, report)
+	shopOnly               // precheck: the extract is a file, the catalog comes from the shop
+)
+
+// loadConfig loads the configuration, resolving only the secrets the command needs.
+func loadConfig(path string, r reach) (*config.Config, error) {
+	switch r {
+	case localOnly:
+		return config.Load(path, config.WithoutShopSecret(), config.WithoutSourcePassword())
+	case shopOnly:
+		return config.Load(path, config.WithoutSourcePassword())
+	}
+	return config.Load(path)
+}
+
+func openSite(ctx context.Context, f siteFlags, stderr io.Writer, r reach) (*cliSite, error) {
+	cfg, err := loadConfig(*f.config, r)
 	if err != nil {
 		return nil, err
 	}
@@ -57,12 +81,33 @@ func openSite(ctx context.Context, f siteFlags, stderr io.Writer) (*cliSite, err
 	for _, w := range cfg.Warnings {
 		log.Warn().Msg(w)
 	}
-	site, err := connector.Open(ctx, cfg, connector.Options{Logger: log.Logger})
+	opts := connector.Options{Logger: log.Logger}
+	if cfg.ShopSecret == "" {
+		// The command never reaches the shop, but connector.Open builds a shop
+		// client all the same: it gets one that no shop would answer.
+		if opts.Shop, err = unusableShop(cfg.Shop.Config); err != nil {
+			log.Close()
+			return nil, err
+		}
+	}
+	site, err := connector.Open(ctx, cfg, opts)
 	if err != nil {
 		log.Close()
 		return nil, err
 	}
 	return &cliSite{Site: site, cfg: cfg, log: log}, nil
+}
+
+// unusableShop is a shop client for a command that does not reach the shop: it
+// signs with a random secret, so a request it made by mistake would be refused by
+// the shop, never taken.
+func unusableShop(c shop.Config) (*shop.Client, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	c.Secret = shop.Secret(hex.EncodeToString(b))
+	return shop.New(c)
 }
 
 // interruptible is the context of a manual command: Ctrl-C or SIGTERM cancels it.

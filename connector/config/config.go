@@ -130,7 +130,7 @@ func (e *Error) Error() string {
 type LoadOption func(*loadOptions)
 
 type loadOptions struct {
-	skipShopSecret bool
+	skipShopSecret, skipSourcePassword bool
 }
 
 // WithoutShopSecret makes Load leave the shop secret unresolved (ShopSecret empty):
@@ -139,6 +139,12 @@ type loadOptions struct {
 // must still say where the secret comes from; ResolveShopSecret resolves it later.
 func WithoutShopSecret() LoadOption {
 	return func(o *loadOptions) { o.skipShopSecret = true }
+}
+
+// WithoutSourcePassword makes Load leave the source password unresolved, for the
+// commands that never reach the source; ResolveSourcePassword resolves it later.
+func WithoutSourcePassword() LoadOption {
+	return func(o *loadOptions) { o.skipSourcePassword = true }
 }
 
 // Load reads, checks and completes a configuration file, and resolves its secrets.
@@ -164,8 +170,10 @@ func Load(path string, opts ...LoadOption) (*Config, error) {
 			return nil, err
 		}
 	}
-	if err := c.resolveSourcePassword(); err != nil {
-		return nil, err
+	if !o.skipSourcePassword {
+		if err := c.ResolveSourcePassword(); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -436,7 +444,9 @@ func (c *Config) ResolveShopSecret() error {
 	return nil
 }
 
-func (c *Config) resolveSourcePassword() error {
+// ResolveSourcePassword reads the source password, when the source has one, from
+// where the configuration says (Load does it unless WithoutSourcePassword).
+func (c *Config) ResolveSourcePassword() error {
 	if !c.Source.Password.IsSet() || c.SourcePassword != "" {
 		return nil
 	}
