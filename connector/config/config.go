@@ -278,17 +278,15 @@ func (c *Config) validate(doc *yaml.Node) error {
 	if c.Source.Kind == "" {
 		return fail(fmt.Sprintf("source.kind is required (one of %s)", strings.Join(source.Kinds(), ", ")), "source")
 	}
-	if n := child(&c.Source.Settings, "port"); n != nil {
-		if p, err := strconv.Atoi(n.Value); err == nil && (p < 0 || p > 65535) {
-			return &Error{File: c.Path, Line: n.Line, Msg: fmt.Sprintf("source.port %d: want 1 to 65535 (0 or absent: the default)", p)}
-		}
+	if err := c.validateSourceNumbers(); err != nil {
+		return err
 	}
 	if _, err := source.Open(c.Source.Kind, &c.Source.Settings, source.Env{ArchiveDir: c.ArchiveDir()}); err != nil {
 		var se *source.SettingError
 		if errors.As(err, &se) {
 			return &Error{File: c.Path, Line: se.Line, Msg: "source: " + se.Msg}
 		}
-		return fail("source: "+err.Error(), "source", "kind")
+		return &Error{File: c.Path, Line: sourceKeyLine(&c.Source.Settings, err.Error()), Msg: "source: " + err.Error()}
 	}
 	if c.Shop.URL == "" {
 		return fail("shop.url is required", "shop")
@@ -328,6 +326,55 @@ func (c *Config) validate(doc *yaml.Node) error {
 	return nil
 }
 
+// validateSourceNumbers refuses a source port out of range and a negative
+// duration (a timeout, a wait), at the key's line, whatever the backend.
+func (c *Config) validateSourceNumbers() error {
+	n := &c.Source.Settings
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Value == "port" {
+			if p, err := strconv.Atoi(v.Value); err == nil && (p < 0 || p > 65535) {
+				return &Error{File: c.Path, Line: k.Line, Msg: fmt.Sprintf("source.port %d: want 1 to 65535 (0 or absent: the default)", p)}
+			}
+			continue
+		}
+		if d, err := time.ParseDuration(v.Value); err == nil && d < 0 {
+			return &Error{File: c.Path, Line: k.Line, Msg: fmt.Sprintf("source.%s %s: want a positive duration (e.g. 30s), or 0 or absent for the default", k.Value, v.Value)}
+		}
+	}
+	return nil
+}
+
+// sourceKeyLine is the line of the source setting a backend's message names
+// first, else of the source block's kind.
+func sourceKeyLine(n *yaml.Node, msg string) int {
+	line, at := 0, len(msg)+1
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Value == "kind" || k.Value == "password" {
+				continue
+			}
+			re := regexp.MustCompile(`\b` + regexp.QuoteMeta(k.Value) + `\b`)
+			if loc := re.FindStringIndex(msg); loc != nil && loc[0] < at {
+				line, at = k.Line, loc[0]
+			}
+		}
+		if line == 0 {
+			if k := child(n, "kind"); k != nil {
+				line = k.Line
+			}
+		}
+	}
+	if line == 0 {
+		line = n.Line
+	}
+	return line
+}
+
 // keyPrefix finds the key path an error message starts with.
 var keyPrefix = regexp.MustCompile(`^([a-z_]+(?:\.[a-z_]+)+)[: ]`)
 
@@ -336,6 +383,7 @@ const (
 	maxLogSizeMB = 1024
 	maxLogFiles  = 100
 	maxKeepDays  = 3650
+	maxDelayDays = 365
 )
 
 // validateNumbers refuses numeric settings out of their range, saying what the
@@ -372,6 +420,21 @@ func (c *Config) validateNumbers(doc *yaml.Node) error {
 	}
 	if c.Push.FullResyncEvery < 0 {
 		return fail(fmt.Sprintf("push.full_resync_every %s: want a positive duration (e.g. 168h), or 0 for never", c.Push.FullResyncEvery), "push", "full_resync_every")
+	}
+	for _, kind := range []string{"preorder", "backorder", "showcase"} {
+		list := child(child(doc, "rules"), kind)
+		if list == nil || list.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, item := range list.Content {
+			n := child(item, "delay_days")
+			if n == nil {
+				continue
+			}
+			if d, err := strconv.Atoi(n.Value); err == nil && (d < 0 || d > maxDelayDays) {
+				return &Error{File: c.Path, Line: n.Line, Msg: fmt.Sprintf("rules.%s, rule %d: delay_days %d: want 0 to %d days", kind, i+1, d, maxDelayDays)}
+			}
+		}
 	}
 	if c.Report.KeepDays < 1 || c.Report.KeepDays > maxKeepDays {
 		return fail(fmt.Sprintf("report.keep_days %d: want 1 to %d days (0 or absent: %d)", c.Report.KeepDays, maxKeepDays, DefaultReportKeepDays), "report", "keep_days")

@@ -153,6 +153,9 @@ func lineOfText(t *testing.T, text, s string) int {
 	return 0
 }
 
+// sourceMark starts the add of a case whose settings go in the source block.
+const sourceMark = "source>"
+
 // Every bad setting is refused at its own line, saying what was expected: a value
 // out of range would otherwise turn a guard off or make every run fail.
 func TestBadSettingsAreRefusedAtTheirLine(t *testing.T) {
@@ -173,11 +176,27 @@ func TestBadSettingsAreRefusedAtTheirLine(t *testing.T) {
 		{"bad nightly", "schedule:\n  catch_up: true\n  nightly: \"25:99\"\n", "nightly", []string{"schedule.nightly"}},
 		{"bad interval", "schedule:\n  nightly: \"02:30\"\n  interval:\n    from: \"09:00\"\n    to: \"19:00\"\n    every: 10s\n", "every: 10s", []string{"schedule.interval.every"}},
 		{"interval backwards", "schedule:\n  nightly: \"02:30\"\n  interval:\n    every: 15m\n    from: \"19:00\"\n    to: \"09:00\"\n", "interval:", []string{"schedule.interval"}},
+		{"delay days negative", "rules:\n  backorder:\n    - brands: [Pandora]\n      delay_days: -7\n", "delay_days", []string{"rules.backorder, rule 1: delay_days -7", "0 to 365"}},
 		{"regex at its rule", "  rules:\n    Tissot:\n      - strip_prefix: T-\n      - replace: '(['\n        with: x\n", "replace: '(['", []string{"mapping.rules.Tissot, rule 2", "regular expression"}},
+	}
+	// Source settings go in the source block.
+	for _, tt := range []struct{ name, settings, at, want string }{
+		{"negative source duration", "  stable_interval: -10s\n", "stable_interval", "source.stable_interval -10s"},
+		{"source port", "  port: 70000\n", "port: 70000", "source.port 70000"},
+		{"move without move_to", "  pattern: x_*.csv\n  after: move\n", "after", "needs move_to"},
+		{"attempts", "  attempts: -2\n", "attempts", "attempts -2"},
+	} {
+		tests = append(tests, struct {
+			name, add, at string
+			want          []string
+		}{name: tt.name, add: sourceMark + tt.settings, at: tt.at, want: []string{tt.want}})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			text := minimal + tt.add
+			if settings, ok := strings.CutPrefix(tt.add, sourceMark); ok {
+				text = strings.Replace(minimal, "  path: /srv/export\n", "  path: /srv/export\n"+settings, 1)
+			}
 			_, err := Parse("config.yaml", []byte(text))
 			want := append([]string{fmt.Sprintf("config.yaml:%d: ", lineOfText(t, text, tt.at))}, tt.want...)
 			for _, w := range want {
