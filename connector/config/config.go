@@ -392,6 +392,18 @@ func (c *Config) validateNumbers(doc *yaml.Node) error {
 	fail := func(msg string, path ...string) error {
 		return &Error{File: c.Path, Line: lineOf(doc, path...), Msg: msg}
 	}
+	o := c.ERP.Options
+	if o.HeaderRow < 0 {
+		return fail(fmt.Sprintf("erp.options.header_row %d: want the 1-based row of the header, or 0 to find it", o.HeaderRow), "erp", "options", "header_row")
+	}
+	for _, l := range []struct {
+		key string
+		v   int64
+	}{{"max_file_bytes", o.Limits.MaxFileBytes}, {"max_unzip_bytes", o.Limits.MaxUnzipBytes}, {"max_rows", int64(o.Limits.MaxRows)}, {"max_field_bytes", int64(o.Limits.MaxFieldBytes)}} {
+		if l.v < 0 {
+			return fail(fmt.Sprintf("erp.options.limits.%s %d: want a positive limit, or 0 or absent for the default", l.key, l.v), "erp", "options", "limits", l.key)
+		}
+	}
 	g := c.Guards
 	ratio := func(key string, v float64, example string) error {
 		if v > 1 {

@@ -153,50 +153,50 @@ func lineOfText(t *testing.T, text, s string) int {
 	return 0
 }
 
-// sourceMark starts the add of a case whose settings go in the source block.
-const sourceMark = "source>"
+// in returns an edit of minimal that adds text after its line holding after.
+func in(after, text string) func(string) string {
+	return func(s string) string { return strings.Replace(s, after+"\n", after+"\n"+text, 1) }
+}
+
+// appended returns an edit of minimal that appends text.
+func appended(text string) func(string) string {
+	return func(s string) string { return s + text }
+}
 
 // Every bad setting is refused at its own line, saying what was expected: a value
 // out of range would otherwise turn a guard off or make every run fail.
 func TestBadSettingsAreRefusedAtTheirLine(t *testing.T) {
 	tests := []struct {
-		name, add, at string
-		want          []string
+		name string
+		edit func(string) string
+		at   string // text of the line the error must point at
+		want []string
 	}{
-		{"ratio as a percentage", "guards:\n  max_unpublish_ratio: 20\n", "max_unpublish_ratio", []string{"guards.max_unpublish_ratio 20", "0.2 means 20 %"}},
-		{"min rows as a percentage", "guards:\n  min_rows_ratio: 50\n", "min_rows_ratio", []string{"guards.min_rows_ratio 50", "0.5 means 50 %"}},
-		{"match drop over 100 points", "guards:\n  max_match_drop: 150\n", "max_match_drop", []string{"guards.max_match_drop 150", "0 to 100"}},
-		{"batch size over the protocol", "push:\n  batch_size: 2000\n", "batch_size", []string{"push.batch_size 2000", "1 to 1000"}},
-		{"negative batch size", "push:\n  batch_size: -5\n", "batch_size", []string{"push.batch_size -5", "1 to 1000"}},
-		{"negative resync", "push:\n  full_resync_every: -1h\n", "full_resync_every", []string{"push.full_resync_every", "positive"}},
-		{"negative keep_days", "report:\n  keep_days: -3\n", "keep_days", []string{"report.keep_days -3", "1 to 3650"}},
-		{"negative log size", "log:\n  max_size_mb: -1\n", "max_size_mb", []string{"log.max_size_mb"}},
-		{"huge log size", "log:\n  max_size_mb: 100000\n", "max_size_mb", []string{"log.max_size_mb 100000", "1 to 1024"}},
-		{"negative log files", "log:\n  max_files: -1\n", "max_files", []string{"log.max_files"}},
-		{"bad nightly", "schedule:\n  catch_up: true\n  nightly: \"25:99\"\n", "nightly", []string{"schedule.nightly"}},
-		{"bad interval", "schedule:\n  nightly: \"02:30\"\n  interval:\n    from: \"09:00\"\n    to: \"19:00\"\n    every: 10s\n", "every: 10s", []string{"schedule.interval.every"}},
-		{"interval backwards", "schedule:\n  nightly: \"02:30\"\n  interval:\n    every: 15m\n    from: \"19:00\"\n    to: \"09:00\"\n", "interval:", []string{"schedule.interval"}},
-		{"delay days negative", "rules:\n  backorder:\n    - brands: [Pandora]\n      delay_days: -7\n", "delay_days", []string{"rules.backorder, rule 1: delay_days -7", "0 to 365"}},
-		{"regex at its rule", "  rules:\n    Tissot:\n      - strip_prefix: T-\n      - replace: '(['\n        with: x\n", "replace: '(['", []string{"mapping.rules.Tissot, rule 2", "regular expression"}},
-	}
-	// Source settings go in the source block.
-	for _, tt := range []struct{ name, settings, at, want string }{
-		{"negative source duration", "  stable_interval: -10s\n", "stable_interval", "source.stable_interval -10s"},
-		{"source port", "  port: 70000\n", "port: 70000", "source.port 70000"},
-		{"move without move_to", "  pattern: x_*.csv\n  after: move\n", "after", "needs move_to"},
-		{"attempts", "  attempts: -2\n", "attempts", "attempts -2"},
-	} {
-		tests = append(tests, struct {
-			name, add, at string
-			want          []string
-		}{name: tt.name, add: sourceMark + tt.settings, at: tt.at, want: []string{tt.want}})
+		{"ratio as a percentage", appended("guards:\n  max_unpublish_ratio: 20\n"), "max_unpublish_ratio", []string{"guards.max_unpublish_ratio 20", "0.2 means 20 %"}},
+		{"min rows as a percentage", appended("guards:\n  min_rows_ratio: 50\n"), "min_rows_ratio", []string{"guards.min_rows_ratio 50", "0.5 means 50 %"}},
+		{"match drop over 100 points", appended("guards:\n  max_match_drop: 150\n"), "max_match_drop", []string{"guards.max_match_drop 150", "0 to 100"}},
+		{"batch size over the protocol", appended("push:\n  batch_size: 2000\n"), "batch_size", []string{"push.batch_size 2000", "1 to 1000"}},
+		{"negative batch size", appended("push:\n  batch_size: -5\n"), "batch_size", []string{"push.batch_size -5", "1 to 1000"}},
+		{"negative resync", appended("push:\n  full_resync_every: -1h\n"), "full_resync_every", []string{"push.full_resync_every", "positive"}},
+		{"negative keep_days", appended("report:\n  keep_days: -3\n"), "keep_days", []string{"report.keep_days -3", "1 to 3650"}},
+		{"negative log size", appended("log:\n  max_size_mb: -1\n"), "max_size_mb", []string{"log.max_size_mb"}},
+		{"huge log size", appended("log:\n  max_size_mb: 100000\n"), "max_size_mb", []string{"log.max_size_mb 100000", "1 to 1024"}},
+		{"negative log files", appended("log:\n  max_files: -1\n"), "max_files", []string{"log.max_files"}},
+		{"bad nightly", appended("schedule:\n  catch_up: true\n  nightly: \"25:99\"\n"), "nightly", []string{"schedule.nightly"}},
+		{"bad interval", appended("schedule:\n  nightly: \"02:30\"\n  interval:\n    from: \"09:00\"\n    to: \"19:00\"\n    every: 10s\n"), "every: 10s", []string{"schedule.interval.every"}},
+		{"interval backwards", appended("schedule:\n  nightly: \"02:30\"\n  interval:\n    every: 15m\n    from: \"19:00\"\n    to: \"09:00\"\n"), "interval:", []string{"schedule.interval"}},
+		{"negative header row", in("  profile: bijou3", "  options:\n    header_row: -2\n"), "header_row", []string{"erp.options.header_row -2"}},
+		{"negative erp limit", in("  profile: bijou3", "  options:\n    limits: {max_rows: -1}\n"), "max_rows", []string{"erp.options.limits.max_rows -1"}},
+		{"negative source duration", in("  path: /srv/export", "  stable_interval: -10s\n"), "stable_interval", []string{"source.stable_interval -10s"}},
+		{"source port", in("  path: /srv/export", "  port: 70000\n"), "port: 70000", []string{"source.port 70000"}},
+		{"move without move_to", in("  path: /srv/export", "  pattern: x_*.csv\n  after: move\n"), "after", []string{"needs move_to"}},
+		{"attempts", in("  path: /srv/export", "  attempts: -2\n"), "attempts", []string{"attempts -2"}},
+		{"delay days negative", appended("rules:\n  backorder:\n    - brands: [Pandora]\n      delay_days: -7\n"), "delay_days", []string{"rules.backorder, rule 1: delay_days -7", "0 to 365"}},
+		{"regex at its rule", appended("  rules:\n    Tissot:\n      - strip_prefix: T-\n      - replace: '(['\n        with: x\n"), "replace: '(['", []string{"mapping.rules.Tissot, rule 2", "regular expression"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := minimal + tt.add
-			if settings, ok := strings.CutPrefix(tt.add, sourceMark); ok {
-				text = strings.Replace(minimal, "  path: /srv/export\n", "  path: /srv/export\n"+settings, 1)
-			}
+			text := tt.edit(minimal)
 			_, err := Parse("config.yaml", []byte(text))
 			want := append([]string{fmt.Sprintf("config.yaml:%d: ", lineOfText(t, text, tt.at))}, tt.want...)
 			for _, w := range want {
