@@ -32,8 +32,9 @@ func (p CatalogProblem) String() string {
 // repeated when more than one product (or variant) has none; one product with
 // an empty id is listed too. Nil when the catalog is sound.
 //
-// It keeps a 4-byte hash per id, not the ids, and radix-sorts them: on a
-// 1M-product catalog it adds a few MB for a moment. The ids whose hash repeats are
+// It keeps a 4-byte hash per id, not the ids, and radix-sorts a copy: on a
+// catalog of 1M products of one size each it adds 24 MB for a moment, and about
+// 0.1 s of CPU. The ids whose hash repeats are
 // then counted exactly, so a hash collision is never reported.
 func CatalogProblems(catalog []Product) []CatalogProblem {
 	pSeed, vSeed := maphash.MakeSeed(), maphash.MakeSeed()
@@ -52,17 +53,27 @@ func CatalogProblems(catalog []Product) []CatalogProblem {
 	if len(susp) == 0 && !emptyID(catalog) {
 		return nil
 	}
-	// Count exactly the ids whose hash repeats (or that are empty).
+	// A 2^16-bit filter of the suspect hashes turns most ids away before the map.
+	var filter [1 << 16 / 64]uint64
+	for x := range susp {
+		filter[(x&0xffff)/64] |= 1 << (x % 64)
+	}
+	suspect := func(x uint32) bool { return filter[(x&0xffff)/64]&(1<<(x%64)) != 0 && susp[x] }
+	// Count exactly the ids whose hash repeats (or that are empty); h still holds
+	// the hashes in catalog order.
 	pc, vc := map[string]int{}, map[string]int{}
+	j := 0
 	for i := range catalog {
 		p := &catalog[i]
-		if p.ID == "" || susp[uint32(maphash.String(pSeed, p.ID))] {
+		if p.ID == "" || suspect(h[j]) {
 			pc[p.ID]++
 		}
+		j++
 		for _, v := range p.Variants {
-			if v.ID == "" || susp[uint32(maphash.String(vSeed, v.ID))] {
+			if v.ID == "" || suspect(h[j]) {
 				vc[v.ID]++
 			}
+			j++
 		}
 	}
 	var out []CatalogProblem
@@ -84,10 +95,10 @@ func CatalogProblems(catalog []Product) []CatalogProblem {
 	return out
 }
 
-// repeated returns the values that occur more than once in h, which it sorts
-// (radix, two passes of 16 bits).
+// repeated returns the values that occur more than once in h, left as it is
+// (a copy is radix-sorted, two passes of 16 bits).
 func repeated(h []uint32) map[uint32]bool {
-	tmp := make([]uint32, len(h))
+	h, tmp := slices.Clone(h), make([]uint32, len(h))
 	var count [1 << 16]int
 	for _, shift := range []uint{0, 16} {
 		clear(count[:])

@@ -64,16 +64,3 @@ func TestGuardHoldsACatalogWithRepeatedIDs(t *testing.T) {
 		t.Errorf("message of 30 repeated ids: %q", m)
 	}
 }
-
-func BenchmarkCatalogProblems(b *testing.B) {
-	catalog := make([]Product, 1_000_000)
-	for i := range catalog {
-		catalog[i] = Product{ID: fmt.Sprintf("prod-%07d", i), Variants: []Variant{{ID: fmt.Sprintf("var-%07d-a", i)}}}
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if CatalogProblems(catalog) != nil {
-			b.Fatal("problems in a sound catalog")
-		}
-	}
-}
