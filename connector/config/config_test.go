@@ -236,6 +236,15 @@ func TestNumbersInRange(t *testing.T) {
 	if c.Push.BatchSize != 1000 || c.Report.KeepDays != 30 || c.Guards.MaxUnpublishRatio != 0.35 {
 		t.Fatalf("values not kept: %+v %+v %+v", c.Push, c.Report, c.Guards)
 	}
+	// A match drop written as a fraction is a drop of a fraction of a point:
+	// strict, never off, so only a warning.
+	c, err = Parse("config.yaml", []byte(minimal+"guards:\n  max_match_drop: 0.2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(c.Warnings, "\n"); !strings.Contains(w, "0.2 means a fall of 0.2 points") {
+		t.Errorf("warnings %q: want the meaning of max_match_drop 0.2", w)
+	}
 	c, err = Parse("config.yaml", []byte(minimal))
 	if err != nil {
 		t.Fatal(err)
