@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -405,6 +406,14 @@ func (c *Config) validateNumbers(doc *yaml.Node) error {
 		}
 	}
 	g := c.Guards
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"min_rows_ratio", g.MinRowsRatio}, {"max_unpublish_ratio", g.MaxUnpublishRatio}, {"max_match_drop", g.MaxMatchDrop}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fail(fmt.Sprintf("guards.%s %g: a number is expected", f.key, f.v), "guards", f.key)
+		}
+	}
 	ratio := func(key string, v float64, example string) error {
 		if v > 1 {
 			return fail(fmt.Sprintf("guards.%s %g: a ratio from 0 to 1 is expected (%s); 0 or absent takes the default, a negative value turns the check off",

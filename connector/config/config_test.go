@@ -174,6 +174,7 @@ func TestBadSettingsAreRefusedAtTheirLine(t *testing.T) {
 	}{
 		{"ratio as a percentage", appended("guards:\n  max_unpublish_ratio: 20\n"), "max_unpublish_ratio", []string{"guards.max_unpublish_ratio 20", "0.2 means 20 %"}},
 		{"min rows as a percentage", appended("guards:\n  min_rows_ratio: 50\n"), "min_rows_ratio", []string{"guards.min_rows_ratio 50", "0.5 means 50 %"}},
+		{"ratio not a number", appended("guards:\n  max_unpublish_ratio: .nan\n"), "max_unpublish_ratio", []string{"guards.max_unpublish_ratio NaN: a number is expected"}},
 		{"match drop over 100 points", appended("guards:\n  max_match_drop: 150\n"), "max_match_drop", []string{"guards.max_match_drop 150", "0 to 100"}},
 		{"batch size over the protocol", appended("push:\n  batch_size: 2000\n"), "batch_size", []string{"push.batch_size 2000", "1 to 1000"}},
 		{"negative batch size", appended("push:\n  batch_size: -5\n"), "batch_size", []string{"push.batch_size -5", "1 to 1000"}},
