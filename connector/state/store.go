@@ -118,7 +118,7 @@ func explain(err error, path string) error {
 	switch {
 	case code&0xff == sqliteFull, code == sqliteIOErrSHM, code == sqliteIOErrWrite:
 		return &explained{kind: ErrDiskFull, err: err, msg: fmt.Sprintf(
-			"the disk holding the data folder %s is full (or failing): free space there, then start ecrin again", dir)}
+			"the disk holding the data folder %s is full (or failing): free space there; ecrin sends nothing until it can write its state", dir)}
 	case code&0xff == sqliteIOErr:
 		return &explained{err: err, msg: fmt.Sprintf(
 			"the state file %s cannot be read or written (disk I/O error): check that the disk holding %s has free space and works", path, dir)}
