@@ -108,6 +108,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(fmt.Errorf("fetch catalog: %w", err))
 	}
+	catalogProblems := reconcile.CatalogProblems(catalog) // before the engine's peak: its memory is given back
 	orders, err := s.shop.OpenOrders(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("fetch open web orders: %w", err))
@@ -133,7 +134,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(err)
 	}
-	gi := reconcile.GuardInput{Stats: plan.Stats, FileError: res.fileError, Limits: s.cfg.Guards}
+	gi := reconcile.GuardInput{Stats: plan.Stats, FileError: res.fileError, Limits: s.cfg.Guards, Catalog: catalogProblems}
 	if hasPrev {
 		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
 	}

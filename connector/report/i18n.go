@@ -191,6 +191,7 @@ var texts = map[string][2]string{
 	GuardUnpublishMax:  {"trop de produits seraient dépubliés (nombre)", "too many products would be unpublished (count)"},
 	GuardMatchDrop:     {"forte baisse du taux de correspondance", "match rate fell sharply"},
 	GuardApproved:      {"approuvé manuellement", "approved by hand"},
+	GuardCatalogIDs:    {"identifiants en double dans le catalogue de la boutique en ligne", "ids repeated in the web shop's catalog"},
 
 	// Precheck: what is missing.
 	MissingMatchRate: {"taux de correspondance insuffisant", "match rate too low"},
