@@ -116,7 +116,19 @@ type Outcome struct {
 	RestockDays  int    `json:"restock_days,omitempty"`
 	Reason       string `json:"reason"` // a reconcile.Reason… code
 	Source       string `json:"source,omitempty"`
+	Change       string `json:"change,omitempty"` // what changed tonight: Change… codes, comma-separated
 }
+
+// What a night changed for a target (Outcome.Change).
+const (
+	ChangeNew          = "new"          // never pushed before
+	ChangeOnline       = "online"       // published tonight
+	ChangeOffline      = "offline"      // unpublished tonight
+	ChangeAvailability = "availability" // in stock, pre-order, backorder…
+	ChangeQuantity     = "quantity"
+	ChangePrice        = "price"
+	ChangeRestock      = "restock" // the announced delay
+)
 
 // Unmatched is an ERP reference that matched no catalog product.
 type Unmatched struct {
@@ -217,13 +229,14 @@ type SoldOnline struct {
 
 // Guard reasons: why a run was held. The values are reconcile's guard codes.
 const (
-	GuardFileError     = "file_error"          // the extract was refused
-	GuardEmptyExtract  = "empty_extract"       // no article in the extract
-	GuardRowsDrop      = "min_rows_ratio"      // far fewer rows than the last accepted extract
-	GuardUnpublishRate = "max_unpublish_ratio" // too large a share of the published products would go
-	GuardUnpublishMax  = "max_unpublish_count" // too many products would go
-	GuardMatchDrop     = "max_match_drop"      // the match rate fell since the last run
-	GuardApproved      = "approved"            // a held run released by hand
+	GuardFileError     = "file_error"            // the extract was refused
+	GuardEmptyExtract  = "empty_extract"         // no article in the extract
+	GuardRowsDrop      = "min_rows_ratio"        // far fewer rows than the last accepted extract
+	GuardUnpublishRate = "max_unpublish_ratio"   // too large a share of the published products would go
+	GuardUnpublishMax  = "max_unpublish_count"   // too many products would go
+	GuardMatchDrop     = "max_match_drop"        // the match rate fell since the last run
+	GuardApproved      = "approved"              // a held run released by hand
+	GuardCatalogIDs    = "duplicate_catalog_ids" // the shop's catalog repeats product or variant ids
 )
 
 // sortBrands orders brands by name, for a stable report.
