@@ -60,9 +60,10 @@ func (m *medusaAdmin) call(method, path string, in, out any) {
 }
 
 // TestMedusaCrashMidPush kills `ecrin run --once` with SIGKILL at random points of
-// pushes to a real Medusa server (.ci/medusa.sh), until several kills fell in the
-// middle of a push and a run completed, then checks that Medusa holds exactly the
-// last night: every size's stock and price.
+// pushes to a real Medusa server (.ci/medusa.sh) — 60 rings of 9 sizes, 600 items a
+// night in batches of 60 —, at least three times in the middle of each of two
+// nights' pushes, then checks that Medusa holds exactly the last night: every
+// size's stock and price.
 func TestMedusaCrashMidPush(t *testing.T) {
 	m := &medusaAdmin{t: t, url: os.Getenv("ECRIN_MEDUSA_URL"), key: os.Getenv("ECRIN_MEDUSA_KEY"), location: os.Getenv("ECRIN_MEDUSA_LOCATION")}
 	if m.url == "" {
@@ -166,9 +167,11 @@ mapping:
 	rng := rand.New(rand.NewPCG(3, 5))
 	k := 0
 	night(k)
+	// Two nights, each cut at least three times in the middle of its push before it
+	// is let finish: night 0 creates the stock levels, night 1 updates them all.
 	kills, midPush, completions := 0, 0, 0
-	for attempt := 0; midPush < 5 || completions == 0; attempt++ {
-		if attempt > 60 {
+	for attempt := 0; completions < 2; attempt++ {
+		if attempt > 80 {
 			t.Fatalf("no convergence after %d attempts (%d kills, %d mid-push, %d completions)", attempt, kills, midPush, completions)
 		}
 		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
@@ -180,7 +183,7 @@ mapping:
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		killAfter := time.Duration(1000+rng.IntN(8000)) * time.Millisecond
-		if midPush >= 5 {
+		if midPush >= 3*(completions+1) {
 			killAfter = 10 * time.Minute // let it finish
 		}
 		select {
@@ -188,8 +191,7 @@ mapping:
 			if err != nil {
 				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
 			}
-			completions++
-			if midPush < 5 {
+			if completions++; completions < 2 {
 				k++
 				night(k)
 			}
