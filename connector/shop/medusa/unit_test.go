@@ -3,9 +3,11 @@ package medusa
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +150,63 @@ func TestSampleYAML(t *testing.T) {
 	}
 	if _, err := shop.Open(Kind, &doc.Shop, shop.Env{Secret: "sk_x"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPushFallsBackItemByItem: when Medusa refuses a batch request (its workflows
+// are all-or-nothing), the adapter sends the items one by one, so that the bad one
+// is rejected alone and the others applied.
+func TestPushFallsBackItemByItem(t *testing.T) {
+	var calls []string
+	bodies := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls = append(calls, r.Method+" "+r.URL.Path)
+		b, _ := io.ReadAll(r.Body)
+		bodies[r.URL.Path] = string(b)
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/admin/products":
+			w.Write([]byte(`{"count":1,"products":[{"id":"p1","status":"published","options":[{"title":"Taille"}],"variants":[
+			 {"id":"v1","manage_inventory":true,"options":[{"value":"50","option":{"title":"Taille"}}],
+			  "prices":[{"id":"pr1","amount":10,"currency_code":"eur","rules":{}}],
+			  "inventory_items":[{"inventory_item_id":"i1","inventory":{"location_levels":[{"location_id":"sl","stocked_quantity":0}]}}]},
+			 {"id":"v2","manage_inventory":true,"options":[{"value":"52","option":{"title":"Taille"}}],
+			  "prices":[{"id":"pr2","amount":10,"currency_code":"eur","rules":{}},{"id":"pr3","amount":12,"currency_code":"usd","rules":{}}],
+			  "inventory_items":[{"inventory_item_id":"i2","inventory":{"location_levels":[{"location_id":"sl","stocked_quantity":0}]}}]}]}]}`))
+		case strings.HasSuffix(r.URL.Path, "/batch"):
+			w.WriteHeader(400)
+			w.Write([]byte(`{"type":"invalid_data","message":"something in the batch"}`))
+		case r.URL.Path == "/admin/products/p1/variants/v2",
+			r.URL.Path == "/admin/inventory-items/i2/location-levels/sl":
+			w.WriteHeader(400)
+			w.Write([]byte(`{"type":"invalid_data","message":"v2 is locked"}`))
+		default:
+			w.Write([]byte(`{}`))
+		}
+	}))
+	defer srv.Close()
+	sh, err := openYAML(t, "url: "+srv.URL+"\nsales_channel: sc\nstock_location: sl\nmax_retries: -1\n", "sk_x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := sh.Push(context.Background(), "k", []shop.Item{
+		{ProductID: "p1", VariantID: "v1", Published: true, Availability: "in_stock", OnHand: 2, PriceCents: 1250},
+		{ProductID: "p1", VariantID: "v2", Published: true, Availability: "in_stock", OnHand: 1, PriceCents: 1250},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res[0].Accepted || res[1].Accepted || !strings.Contains(res[1].Reason, "v2 is locked") {
+		t.Fatalf("results %+v", res)
+	}
+	// The other prices of a variant go back as they were; 1250 cents is 12.5.
+	if b := bodies["/admin/products/p1/variants/v2"]; !strings.Contains(b, `{"id":"pr3","currency_code":"usd","amount":12}`) ||
+		!strings.Contains(b, `{"id":"pr2","currency_code":"eur","amount":12.50}`) {
+		t.Errorf("variant update %s", b)
+	}
+	for _, want := range []string{"POST /admin/products/batch", "POST /admin/products/p1/variants/batch", "POST /admin/products/p1/variants/v1",
+		"POST /admin/inventory-items/location-levels/batch", "POST /admin/inventory-items/i1/location-levels/sl"} {
+		if !slices.Contains(calls, want) {
+			t.Errorf("no %s in %q", want, calls)
+		}
 	}
 }
