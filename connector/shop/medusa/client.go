@@ -71,7 +71,10 @@ func New(opts Options, secret shop.Secret) (*Adapter, error) {
 	}
 	base, _ := url.Parse(strings.TrimRight(opts.URL, "/")) // checked by withDefaults
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = 4
+	transport.MaxIdleConnsPerHost = pushWorkers + 2
+	// Node closes a keep-alive connection after 5 s idle; a POST sent on one it
+	// just closed fails with a reset (and Go does not resend a POST by itself).
+	transport.IdleConnTimeout = 4 * time.Second
 	a := &Adapter{
 		opts:   opts,
 		secret: secret,

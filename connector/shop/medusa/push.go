@@ -119,7 +119,10 @@ func (a *Adapter) Push(ctx context.Context, key string, items []shop.Item) ([]sh
 	if err != nil {
 		return nil, fmt.Errorf("push batch %s: %w", key, err)
 	}
+	var mu sync.Mutex // the variant and level requests run side by side
 	reject := func(i int, why string) {
+		mu.Lock()
+		defer mu.Unlock()
 		if res[i].Accepted {
 			res[i].Accepted, res[i].Reason = false, why
 		}
@@ -143,16 +146,33 @@ func (a *Adapter) Push(ctx context.Context, key string, items []shop.Item) ([]sh
 	if err := a.setStatus(ctx, p.unpublish, "draft", func(id string, err error) { fail(p.statusItems[id], err) }); err != nil {
 		return nil, fmt.Errorf("push batch %s: %w", key, err)
 	}
-	if err := a.updateVariants(ctx, &p, func(vid string, err error) { fail(p.variantItems[vid], err) }); err != nil {
+	// The variants and the stock levels are independent: sent side by side.
+	levels := p.levels
+	var errV, errL error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		errV = a.updateVariants(ctx, &p, func(vid string, err error) { fail(p.variantItems[vid], err) })
+	}()
+	go func() {
+		defer wg.Done()
+		errL = a.setLevels(ctx, levels, func(vid string, err error) { fail(p.variantItems[vid], err) })
+	}()
+	wg.Wait()
+	if err := errors.Join(errV, errL); err != nil {
 		return nil, fmt.Errorf("push batch %s: %w", key, err)
 	}
 	if len(p.needInventory) > 0 {
+		// Variants whose inventory management this push turned on: Medusa created
+		// their inventory items, whose levels are set now.
+		p.levels = map[string]levelOp{}
 		if err := a.planCreatedInventory(ctx, &p, func(vid string, why string) { fail(p.variantItems[vid], errors.New(why)) }); err != nil {
 			return nil, fmt.Errorf("push batch %s: %w", key, err)
 		}
-	}
-	if err := a.setLevels(ctx, &p, func(vid string, err error) { fail(p.variantItems[vid], err) }); err != nil {
-		return nil, fmt.Errorf("push batch %s: %w", key, err)
+		if err := a.setLevels(ctx, p.levels, func(vid string, err error) { fail(p.variantItems[vid], err) }); err != nil {
+			return nil, fmt.Errorf("push batch %s: %w", key, err)
+		}
 	}
 	if err := a.setStatus(ctx, p.publish, "published", func(id string, err error) { fail(p.statusItems[id], err) }); err != nil {
 		return nil, fmt.Errorf("push batch %s: %w", key, err)
@@ -379,38 +399,41 @@ func refused(err error) bool {
 	return errors.As(err, &se) && se.Status/100 == 4 && se.Status != http.StatusTooManyRequests
 }
 
-// updateVariants sends the variant changes of the batch's products in one request.
+// updateVariants sends the variant changes of the batch's products,
+// productsPerRequest products a request, pushWorkers requests at once.
 func (a *Adapter) updateVariants(ctx context.Context, p *plan, fail func(vid string, err error)) error {
 	pids := slices.Sorted(maps.Keys(p.variants))
 	if len(pids) == 0 {
 		return nil
 	}
-	return a.updateVariantsViaProducts(ctx, pids, p, fail)
+	return a.parallel(ctx, pids, productsPerRequest, func(chunk []string) error {
+		return a.updateVariantsViaProducts(ctx, chunk, p, fail)
+	})
 }
 
-// updateVariantsOneByOne sends the variant changes one batch per product, a few
-// products at once (the fallback when Medusa refuses the batch of products).
-func (a *Adapter) updateVariantsOneByOne(ctx context.Context, pids []string, p *plan, fail func(vid string, err error)) error {
+// productsPerRequest is how many products one /admin/products/batch of variant
+// changes carries; pushWorkers such requests are in flight at once.
+const productsPerRequest = 10
+
+// parallel calls f on the chunks of ids, pushWorkers at once, and returns the
+// first error.
+func (a *Adapter) parallel(ctx context.Context, ids []string, size int, f func(chunk []string) error) error {
 	var (
 		mu       sync.Mutex
 		firstErr error
 		wg       sync.WaitGroup
 		sem      = make(chan struct{}, pushWorkers)
 	)
-	failed := func(vid string, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		fail(vid, err)
-	}
-	for _, pid := range pids {
+	for i := 0; i < len(ids); i += size {
 		if ctx.Err() != nil {
 			break
 		}
+		chunk := ids[i:min(i+size, len(ids))]
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			if err := a.updateProductVariants(ctx, pid, p, failed); err != nil {
+			if err := f(chunk); err != nil {
 				mu.Lock()
 				if firstErr == nil {
 					firstErr = err
@@ -424,6 +447,17 @@ func (a *Adapter) updateVariantsOneByOne(ctx context.Context, pids []string, p *
 		firstErr = ctx.Err()
 	}
 	return firstErr
+}
+
+// updateVariantsOneByOne sends the variant changes one batch per product (the
+// fallback when Medusa refuses a batch of products).
+func (a *Adapter) updateVariantsOneByOne(ctx context.Context, pids []string, p *plan, fail func(vid string, err error)) error {
+	for _, pid := range pids {
+		if err := a.updateProductVariants(ctx, pid, p, fail); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // updateProductVariants sends one product's variant changes in one batch; when
@@ -488,17 +522,17 @@ func (a *Adapter) planCreatedInventory(ctx context.Context, p *plan, fail func(v
 // setLevels sets the stocked quantities at the location in one batch (created
 // where the item has no level there yet); when Medusa refuses the batch, level by
 // level.
-func (a *Adapter) setLevels(ctx context.Context, p *plan, fail func(vid string, err error)) error {
-	if len(p.levels) == 0 {
+func (a *Adapter) setLevels(ctx context.Context, levels map[string]levelOp, fail func(vid string, err error)) error {
+	if len(levels) == 0 {
 		return nil
 	}
-	vids := slices.Sorted(maps.Keys(p.levels))
+	vids := slices.Sorted(maps.Keys(levels))
 	body := struct {
 		Create []levelChange `json:"create,omitempty"`
 		Update []levelChange `json:"update,omitempty"`
 	}{}
 	for _, vid := range vids {
-		op := p.levels[vid]
+		op := levels[vid]
 		if op.create {
 			body.Create = append(body.Create, op.change)
 		} else {
@@ -510,7 +544,7 @@ func (a *Adapter) setLevels(ctx context.Context, p *plan, fail func(vid string, 
 		return err
 	}
 	for _, vid := range vids {
-		if err := a.setLevel(ctx, p.levels[vid].change); refused(err) {
+		if err := a.setLevel(ctx, levels[vid].change); refused(err) {
 			fail(vid, err)
 		} else if err != nil {
 			return err
