@@ -62,7 +62,7 @@ func (m *medusaAdmin) call(method, path string, in, out any) {
 // TestMedusaCrashMidPush kills `ecrin run --once` with SIGKILL at random points of
 // pushes to a real Medusa server (.ci/medusa.sh) — 60 rings of 9 sizes, 600 items a
 // night in batches of 60 —, over two nights (each run is killed after a random
-// 1–9 s until 3 kills per night fell in the middle of a push, then let finish; a
+// 0.7–4.7 s until 3 kills per night fell in the middle of a push, then let finish; a
 // run may finish before its kill), then checks that Medusa holds exactly the last
 // night: every size's stock and price.
 func TestMedusaCrashMidPush(t *testing.T) {
@@ -183,7 +183,7 @@ mapping:
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(1000+rng.IntN(8000)) * time.Millisecond
+		killAfter := time.Duration(700+rng.IntN(4000)) * time.Millisecond
 		if midPush >= 3*(completions+1) {
 			killAfter = 10 * time.Minute // let it finish
 		}
