@@ -79,6 +79,9 @@ func LoadCatalogFile(path string) ([]reconcile.Product, error) {
 // Catalog fetches the catalog the shop serves this boutique.
 func (s *Site) Catalog(ctx context.Context) ([]reconcile.Product, error) { return s.shop.Catalog(ctx) }
 
+// ShopName says which shop the site pushes to, without any secret.
+func (s *Site) ShopName() string { return s.shop.String() }
+
 // Mapper is the site's mapping, with the aliases kept in its state file.
 func (s *Site) Mapper(ctx context.Context) (*mapping.Mapper, error) { return s.mapper(ctx) }
 

@@ -61,11 +61,12 @@ func Probe(ctx context.Context, cfg *config.Config) []ProbeResult {
 	}
 	out = append(out, src)
 
-	sh := ProbeResult{What: "shop", Target: cfg.Shop.URL}
-	c, err := shop.New(cfg.Shop.Config)
+	sh := ProbeResult{What: "shop", Target: cfg.Shop.Kind}
+	c, err := shop.Open(cfg.Shop.Kind, &cfg.Shop.Settings, cfg.ShopEnv())
 	if err != nil {
 		sh.Err = err
 	} else {
+		sh.Target = c.String()
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		sh.Err = c.Ping(pctx)
 		cancel()

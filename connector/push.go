@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/reconcile"
 )
@@ -25,9 +26,9 @@ func makeBatches(boutique, sha string, id state.RunID, changes []reconcile.Chang
 	var out []state.Batch
 	for i := 0; i < len(changes); i += size {
 		end := min(i+size, len(changes))
-		items := make([]reconcile.Decision, 0, end-i)
+		items := make([]state.Item, 0, end-i)
 		for _, c := range changes[i:end] {
-			items = append(items, c.Decision)
+			items = append(items, state.ItemOf(c.Decision))
 		}
 		out = append(out, state.Batch{Key: fmt.Sprintf("%s-b%05d", prefix, len(out)+1), Items: items})
 	}
@@ -124,13 +125,13 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 		if len(runs) == 0 || runs[len(runs)-1] != b.RunID {
 			runs = append(runs, b.RunID)
 		}
-		results, err := s.shop.PushBatch(ctx, b.Key, b.Items)
+		results, err := s.shop.Push(ctx, b.Key, shopItems(b.Items))
 		if err != nil {
 			return i, fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
 		}
 		acks := make([]state.ItemResult, len(results))
 		for j, r := range results {
-			acks[j] = state.ItemResult{ProductID: r.ProductID, VariantID: r.VariantID, Accepted: r.Accepted(), Reason: r.Reason}
+			acks[j] = state.ItemResult{ProductID: r.ProductID, VariantID: r.VariantID, Accepted: r.Accepted, Reason: r.Reason}
 		}
 		if err := s.store.Ack(ctx, b.Key, acks); err != nil {
 			return i, err
@@ -143,6 +144,17 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 		}
 	}
 	return len(pending), nil
+}
+
+// shopItems converts journal rows to the items the shop interface takes.
+func shopItems(rows []state.Item) []shop.Item {
+	out := make([]shop.Item, len(rows))
+	for i, r := range rows {
+		out[i] = shop.Item{ProductID: r.ProductID, VariantID: r.VariantID, Ref: r.Ref, Size: r.Size,
+			Published: r.Published, Availability: r.Availability, OnHand: r.Quantity,
+			PriceCents: r.PriceCents, RestockDays: r.RestockDays}
+	}
+	return out
 }
 
 // completeRun closes a run whose batches are all acknowledged: counts, shop

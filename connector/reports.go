@@ -33,8 +33,8 @@ func (s *Site) finish(ctx context.Context, id state.RunID, end state.RunEnd, rep
 		s.log.Warn().Err(err).Int64("run", int64(id)).Msg("write report")
 	}
 	out.ReportPath = path
-	if s.cfg.Report.Upload {
-		if err := s.upload(ctx, end, rep, path); err != nil {
+	if up, ok := s.shop.(shop.Uploader); ok && s.cfg.Report.Upload {
+		if err := s.upload(ctx, up, end, rep, path); err != nil {
 			// The run is done; CSMs still have the report at the boutique.
 			s.log.Warn().Err(err).Int64("run", int64(id)).Msg("upload run summary to the shop")
 		}
@@ -44,7 +44,7 @@ func (s *Site) finish(ctx context.Context, id state.RunID, end state.RunEnd, rep
 
 // upload sends the run's summary and report to the shop, so CSMs see every
 // boutique's nights without visiting it.
-func (s *Site) upload(ctx context.Context, end state.RunEnd, rep *report.Run, path string) error {
+func (s *Site) upload(ctx context.Context, up shop.Uploader, end state.RunEnd, rep *report.Run, path string) error {
 	c := rep.Counts
 	verdict := rep.Verdict.Status
 	for _, r := range rep.Verdict.Reasons {
@@ -57,14 +57,14 @@ func (s *Site) upload(ctx context.Context, end state.RunEnd, rep *report.Run, pa
 		Preorder: c.Preorder, Backorder: c.Backorder, Pushed: c.Pushed, Rejected: c.Rejected,
 	}
 	if path == "" {
-		return s.shop.UploadRun(ctx, sum, "", nil)
+		return up.UploadRun(ctx, sum, "", nil)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	return s.shop.UploadRun(ctx, sum, filepath.Base(path), f)
+	return up.UploadRun(ctx, sum, filepath.Base(path), f)
 }
 
 func (s *Site) saveReport(ctx context.Context, id state.RunID, rep *report.Run) error {

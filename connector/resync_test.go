@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
@@ -38,7 +39,7 @@ func TestFullResyncHealsDrift(t *testing.T) {
 	}
 	edited := target
 	edited.Quantity = 99
-	if _, err := h.site.shop.PushBatch(context.Background(), "back-office-edit", []reconcile.Decision{edited}); err != nil {
+	if _, err := h.site.shop.Push(context.Background(), "back-office-edit", shopItems([]state.Item{state.ItemOf(edited)})); err != nil {
 		t.Fatal(err)
 	}
 

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/logging"
 	"github.com/ecrin-connect/ecrin/connector/report"
+	"github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/source"
 	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -105,11 +108,20 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(fmt.Errorf("fetch catalog: %w", err))
 	}
+	orders, err := s.shop.OpenOrders(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("fetch open web orders: %w", err))
+	}
 	m, err := s.mapper(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("mapping: %w", err))
 	}
-	res, err := readExtract(ctx, s.reader, ext.Name, ext.Path, reconcile.NewEngine(catalog, s.cfg.Rules, m))
+	engine := reconcile.NewEngine(catalog, s.cfg.Rules, m)
+	subtract := !s.shop.Traits().Reserves
+	if subtract {
+		engine.Reserve(soldOnline(orders))
+	}
+	res, err := readExtract(ctx, s.reader, ext.Name, ext.Path, engine)
 	if err != nil {
 		return fail(err)
 	}
@@ -143,7 +155,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	facts := report.Facts{
 		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
 		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems,
-		Catalog: catalog, Changes: changes, Verdict: verdict,
+		Catalog: catalog, Changes: changes, Verdict: verdict, SoldOnline: soldOnlineReport(orders, subtract),
 	}
 	if approved != nil {
 		facts.Status = report.StatusAccepted
@@ -233,6 +245,31 @@ func everything(decisions []reconcile.Decision, acked *reconcile.Acked) []reconc
 			out[i].Previous = &prev
 		}
 	}
+	return out
+}
+
+// soldOnline sums the open web orders per product or variant.
+func soldOnline(orders []shop.OrderLine) map[reconcile.Target]int {
+	sold := make(map[reconcile.Target]int, len(orders))
+	for _, o := range orders {
+		sold[o.Target()] += o.Quantity
+	}
+	return sold
+}
+
+// soldOnlineReport lists the open web orders for the report, oldest first.
+func soldOnlineReport(orders []shop.OrderLine, subtracted bool) []report.SoldOnline {
+	out := make([]report.SoldOnline, len(orders))
+	for i, o := range orders {
+		out[i] = report.SoldOnline{Order: o.Order, PlacedAt: o.PlacedAt.UTC(), Ref: o.Ref, Size: o.Size, Quantity: o.Quantity,
+			ProductID: o.ProductID, VariantID: o.VariantID, Subtracted: subtracted}
+	}
+	slices.SortStableFunc(out, func(a, b report.SoldOnline) int {
+		if c := a.PlacedAt.Compare(b.PlacedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Order, b.Order)
+	})
 	return out
 }
 

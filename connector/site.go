@@ -16,6 +16,7 @@ import (
 	"github.com/ecrin-connect/ecrin/erp"
 	"github.com/ecrin-connect/ecrin/mapping"
 
+	_ "github.com/ecrin-connect/ecrin/connector/shop/all"      // shop kinds
 	_ "github.com/ecrin-connect/ecrin/connector/source/folder" // source backends
 	_ "github.com/ecrin-connect/ecrin/connector/source/ftp"
 	_ "github.com/ecrin-connect/ecrin/erp/all" // ERP profiles
@@ -28,7 +29,7 @@ type Site struct {
 	cfg    *config.Config
 	store  *state.Store
 	src    source.Source
-	shop   *shop.Client
+	shop   shop.Shop
 	reader erp.Reader
 	log    zerolog.Logger
 	now    func() time.Time
@@ -41,7 +42,7 @@ type Options struct {
 	Logger zerolog.Logger   // where the run logs; zero value: discard
 	Now    func() time.Time // the clock; default time.Now
 	Source source.Source    // replaces the configured source (tests, demo)
-	Shop   *shop.Client     // replaces the configured shop client
+	Shop   shop.Shop        // replaces the configured shop
 	Store  *state.Store     // an already open state file
 }
 
@@ -74,12 +75,20 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Site, error) {
 		}
 	}
 	if s.shop == nil {
-		if s.shop, err = shop.New(cfg.Shop.Config); err != nil {
+		env := cfg.ShopEnv()
+		env.OnRetry = s.logRetry
+		if s.shop, err = shop.Open(cfg.Shop.Kind, &cfg.Shop.Settings, env); err != nil {
 			s.store.Close()
 			return nil, fmt.Errorf("shop: %w", err)
 		}
 	}
 	return s, nil
+}
+
+// logRetry logs a request to the shop that is about to be tried again.
+func (s *Site) logRetry(request string, retry int, wait time.Duration, cause error) {
+	s.log.Warn().Str("request", request).Int("retry", retry).Dur("wait", wait).Err(cause).
+		Msgf("the shop did not answer %s: next attempt in %s", request, wait.Round(time.Second))
 }
 
 // begin takes the site's run lock, in this process and across processes; the

@@ -73,7 +73,6 @@ shop:
   max_retries: 2
   backoff_base: 5ms
   backoff_max: 20ms
-  batch_size: 50
 %s
 %s`, filepath.Join(dir, "data"), h.inbox, srv.URL, secret, extraYAML, text)
 	path := filepath.Join(dir, "ecrin.yaml")

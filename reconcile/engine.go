@@ -42,6 +42,7 @@ type Engine struct {
 	stats      Stats
 	unmapped   map[string]*brandAcc // by folded ERP brand
 	f          Findings             // line findings, sorted in Plan
+	reserved   map[Target]int       // sold online, not yet in the till (Reserve)
 }
 
 // brandIndex holds a catalog brand's products by key.

@@ -12,6 +12,7 @@ import (
 // findings. It is meant to be called once, after the last Add; calling it again
 // gives the same plan.
 func (e *Engine) Plan() Plan {
+	e.applyReserved()
 	plan := Plan{Lines: e.status, Stats: e.stats}
 	st := &plan.Stats
 	held := e.heldProducts()

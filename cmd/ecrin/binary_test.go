@@ -110,9 +110,9 @@ source: {kind: folder, path: %s, marker: .done}
 shop:
   url: %s
   secret: {file: %s}
-  batch_size: %d
   backoff_base: 10ms
   backoff_max: 100ms
+push: {batch_size: %d}
 guards:                      # the generated catalog publishes articles the extract lacks
   max_unpublish_ratio: -1
   max_unpublish_count: -1

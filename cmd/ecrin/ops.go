@@ -205,7 +205,7 @@ func runPrecheck(args []string, stdout, stderr io.Writer) int {
 		in.CatalogName = filepath.Base(*catalogFile)
 	case site != nil:
 		in.Catalog, err = site.Catalog(ctx)
-		in.CatalogName = site.cfg.Shop.URL
+		in.CatalogName = site.ShopName()
 	default:
 		err = fmt.Errorf("--catalog is required without --config")
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/ecrin-connect/ecrin/connector/schedule"
 	"github.com/ecrin-connect/ecrin/connector/service"
 	"github.com/ecrin-connect/ecrin/connector/shop"
+	_ "github.com/ecrin-connect/ecrin/connector/shop/all" // shop kinds
 	"github.com/ecrin-connect/ecrin/connector/source"
 	"github.com/ecrin-connect/ecrin/erp"
 	"github.com/ecrin-connect/ecrin/mapping"
@@ -26,6 +27,7 @@ const (
 	DefaultTimezone       = "Europe/Paris"
 	DefaultLanguage       = "fr"
 	DefaultReportKeepDays = 90
+	DefaultBatchSize      = 500 // items per pushed batch
 )
 
 // Config is one site's configuration: one boutique, one ERP, one shop.
@@ -88,16 +90,41 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// Shop says where decisions are pushed: the shop client's settings and where its
-// secret comes from. The boutique id is site.id.
+// Shop says where decisions are pushed. Kind selects the shop kind (default
+// ecrin, ecrin's own protocol); the other keys are the kind's own settings (see
+// connector/shop/<kind>/README.md), and secret is where its credential comes from.
 type Shop struct {
-	shop.Config `yaml:",inline"`
-	Secret      Secret `yaml:"secret"` // the per-boutique HMAC secret
+	Kind     string    // ecrin (default), vendure, medusa, …
+	Secret   Secret    // the shop's credential: HMAC secret, API key or password
+	Settings yaml.Node // the whole shop block, given to the kind as it is
+}
+
+// UnmarshalYAML keeps the shop block whole for its kind, which checks its own
+// settings, and reads the two keys the loader needs.
+func (s *Shop) UnmarshalYAML(n *yaml.Node) error {
+	var head struct {
+		Kind   string `yaml:"kind"`
+		Secret Secret `yaml:"secret"`
+	}
+	if err := n.Decode(&head); err != nil {
+		return err
+	}
+	s.Kind, s.Secret, s.Settings = head.Kind, head.Secret, *n
+	if s.Kind == "" {
+		s.Kind = shop.DefaultKind
+	}
+	return nil
+}
+
+// ShopEnv is what the shop kind gets beside its settings: the boutique's id and
+// the resolved credential.
+func (c *Config) ShopEnv() shop.Env {
+	return shop.Env{Boutique: c.Site.ID, Secret: shop.Secret(c.ShopSecret)}
 }
 
 // Push tunes how changes are sent.
 type Push struct {
-	BatchSize       int           `yaml:"batch_size"`        // items per batch; default shop.DefaultBatchSize
+	BatchSize       int           `yaml:"batch_size"`        // items per batch; default DefaultBatchSize, at most what the shop takes
 	FullResyncEvery time.Duration `yaml:"full_resync_every"` // re-push everything this often to heal drift (e.g. 168h); 0 = never
 }
 
@@ -187,9 +214,8 @@ func (c *Config) complete() error {
 		}
 	}
 	if c.Push.BatchSize <= 0 {
-		c.Push.BatchSize = shop.DefaultBatchSize
+		c.Push.BatchSize = DefaultBatchSize
 	}
-	c.Shop.Boutique = c.Site.ID
 	if c.Report.Language == "" {
 		c.Report.Language = DefaultLanguage
 	}
@@ -235,11 +261,15 @@ func (c *Config) validate(doc *yaml.Node) error {
 		}
 		return fail("source: "+err.Error(), "source", "kind")
 	}
-	if c.Shop.URL == "" {
-		return fail("shop.url is required", "shop")
+	if c.Shop.Kind == "" {
+		c.Shop.Kind = shop.DefaultKind
 	}
-	if !strings.HasPrefix(c.Shop.URL, "http://") && !strings.HasPrefix(c.Shop.URL, "https://") {
-		return fail(fmt.Sprintf("shop.url %q must start with https:// (or http:// on loopback)", c.Shop.URL), "shop", "url")
+	if _, err := shop.Open(c.Shop.Kind, &c.Shop.Settings, shop.Env{Boutique: c.Site.ID, Secret: "checked-at-load"}); err != nil {
+		var se *shop.SettingError
+		if errors.As(err, &se) {
+			return &Error{File: c.Path, Line: se.Line, Msg: "shop: " + se.Msg}
+		}
+		return fail("shop: "+err.Error(), "shop")
 	}
 	if err := c.Log.Validate(); err != nil {
 		return fail("log: "+err.Error(), "log")
@@ -270,7 +300,6 @@ func (c *Config) resolveSecrets() error {
 	if c.ShopSecret, err = c.Shop.Secret.Resolve("shop.secret", warn); err != nil {
 		return err
 	}
-	c.Shop.Config.Secret = shop.Secret(c.ShopSecret)
 	if c.Source.Password.IsSet() {
 		if c.SourcePassword, err = c.Source.Password.Resolve("source.password", warn); err != nil {
 			return err

@@ -38,8 +38,8 @@ func TestParseFillsDefaults(t *testing.T) {
 	if c.Site.Timezone != "Europe/Paris" || c.Schedule.Timezone != "Europe/Paris" || c.Schedule.Nightly == "" {
 		t.Errorf("schedule defaults: site %q schedule %+v", c.Site.Timezone, c.Schedule)
 	}
-	if c.Shop.Boutique != "b42" || c.Push.BatchSize <= 0 || c.Report.Language != "fr" {
-		t.Errorf("defaults: boutique %q batch %d language %q", c.Shop.Boutique, c.Push.BatchSize, c.Report.Language)
+	if c.ShopEnv().Boutique != "b42" || c.Push.BatchSize <= 0 || c.Report.Language != "fr" {
+		t.Errorf("defaults: boutique %q batch %d language %q", c.ShopEnv().Boutique, c.Push.BatchSize, c.Report.Language)
 	}
 	if c.Source.Kind != "folder" || c.Source.Settings.Kind == 0 {
 		t.Errorf("source block not kept for its backend: %+v", c.Source)
@@ -52,7 +52,7 @@ func TestParseErrorsNameTheLine(t *testing.T) {
 	}{
 		{"unknown key", strings.Replace(minimal, "  name: Bijouterie Test", "  nmae: Bijouterie Test", 1), "config.yaml:3: "},
 		{"bad timezone", strings.Replace(minimal, "  name: Bijouterie Test", "  timezone: Europe/Lyon", 1), "config.yaml:3: site.timezone"},
-		{"missing shop url", strings.Replace(minimal, "  url: https://shop.example/ecrin\n", "", 1), "config.yaml:10: shop.url is required"},
+		{"missing shop url", strings.Replace(minimal, "  url: https://shop.example/ecrin\n", "", 1), "config.yaml:11: shop: shop.url is required"},
 		{"unknown profile", strings.Replace(minimal, "profile: bijou3", "profile: bijou4", 1), "config.yaml:6: erp"},
 		{"bad number", strings.Replace(minimal, "data_dir: data", "data_dir: data\npush: {batch_size: lots}", 1), "config.yaml:5: "},
 		{"misspelled source setting", strings.Replace(minimal, "  path: /srv/export", "  path: /srv/export\n  patern: stock_*.csv", 1), "config.yaml:10: source: unknown source setting \"patern\""},
@@ -86,7 +86,7 @@ func TestSecretsResolveWithoutLeaking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ShopSecret != "s3cr3t-value" || string(c.Shop.Config.Secret) != "s3cr3t-value" {
+	if c.ShopSecret != "s3cr3t-value" || string(c.ShopEnv().Secret) != "s3cr3t-value" {
 		t.Fatalf("secret not resolved")
 	}
 	if got := c.Secrets(); len(got) != 1 || got[0] != "s3cr3t-value" {
@@ -112,7 +112,7 @@ func TestSecretsResolveWithoutLeaking(t *testing.T) {
 	if len(c.Warnings) == 0 || strings.Contains(strings.Join(c.Warnings, " "), "file-s3cr3t") {
 		t.Fatalf("warnings %q: want a permission warning without the secret", c.Warnings)
 	}
-	if strings.Contains(c.Shop.Config.Secret.String(), "file-s3cr3t") {
+	if strings.Contains(c.ShopEnv().Secret.String(), "file-s3cr3t") {
 		t.Fatal("the shop secret prints")
 	}
 }

@@ -22,8 +22,9 @@ type Facts struct {
 	Verdict  reconcile.Verdict
 	Status   string // a Status… constant; empty: held when the verdict holds, else accepted
 
-	Pushed     int         // decisions sent
-	Rejections []Rejection // what the shop refused
+	Pushed     int          // decisions sent
+	Rejections []Rejection  // what the shop refused
+	SoldOnline []SoldOnline // open web orders
 }
 
 // FromPlan builds the report model of a run from its plan and facts.
@@ -49,6 +50,10 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		},
 		Verdict:    verdict(f),
 		Rejections: f.Rejections,
+		SoldOnline: f.SoldOnline,
+	}
+	for _, o := range f.SoldOnline {
+		run.Counts.SoldOnline += o.Quantity
 	}
 	if run.Counts.RowsRead == 0 {
 		run.Counts.RowsRead = st.Lines

@@ -31,6 +31,7 @@ type Run struct {
 	PriceChanges      []PriceChange      `json:"price_changes,omitempty"`
 	SizesWithoutPrice []SizeWithoutPrice `json:"sizes_without_price,omitempty"`
 	Rejections        []Rejection        `json:"rejections,omitempty"`
+	SoldOnline        []SoldOnline       `json:"sold_online,omitempty"`
 }
 
 // Duration is how long the run took.
@@ -55,8 +56,9 @@ type Counts struct {
 	Unpublished int `json:"unpublished"` // targets not published
 	Preorder    int `json:"preorder"`
 	Backorder   int `json:"backorder"`
-	Pushed      int `json:"pushed"`   // decisions sent to the shop
-	Rejected    int `json:"rejected"` // decisions the shop refused
+	Pushed      int `json:"pushed"`                // decisions sent to the shop
+	Rejected    int `json:"rejected"`              // decisions the shop refused
+	SoldOnline  int `json:"sold_online,omitempty"` // units in open web orders: to record in the till
 }
 
 // MatchRate is the share of mapped lines that matched, 0..1.
@@ -196,6 +198,21 @@ type Rejection struct {
 	VariantID string `json:"variant_id,omitempty"`
 	Reason    string `json:"reason"` // as the shop wrote it
 	Source    string `json:"source,omitempty"`
+}
+
+// SoldOnline is a line of an open web order: sold online, maybe not yet recorded in
+// the boutique's till. The boutique records it and pulls the piece from the showcase.
+type SoldOnline struct {
+	Order     string    `json:"order"`
+	PlacedAt  time.Time `json:"placed_at"` // UTC
+	Ref       string    `json:"ref"`
+	Size      string    `json:"size,omitempty"`
+	Quantity  int       `json:"quantity"`
+	ProductID string    `json:"product_id"`
+	VariantID string    `json:"variant_id,omitempty"`
+	// Subtracted: ecrin took the quantity off the extract's stock itself (a shop
+	// without reservations); otherwise the shop's own reservation holds it.
+	Subtracted bool `json:"subtracted,omitempty"`
 }
 
 // Guard reasons: why a run was held. The values are reconcile's guard codes.

@@ -17,6 +17,7 @@ func Write(w io.Writer, run Run, opts Options) error {
 	for _, write := range []func(*book, *Run) error{
 		writeSummary, writePublished, writeUnpublished, writeUnmatched, writeAmbiguous,
 		writeUnmapped, writeRowErrors, writePriceChanges, writeSizesWithoutPrice, writeRejections,
+		writeSoldOnline,
 	} {
 		if err := write(b, &run); err != nil {
 			return err
@@ -52,6 +53,7 @@ func writeSummary(b *book, r *Run) error {
 		{label: "sum.backorder", value: c.Backorder},
 		{label: "sum.pushed", value: c.Pushed},
 		{label: "sum.rejected", value: c.Rejected},
+		{label: "sum.sold_online", value: c.SoldOnline},
 	}
 	return b.summary("sum.title", r.Site, items, r.Brands, r.Verdict.Reasons)
 }
@@ -212,5 +214,26 @@ func writeRejections(b *book, r *Run) error {
 	return b.table("sheet.rejections", rejectionCols, len(r.Rejections), func(i int, row []any) {
 		j := &r.Rejections[i]
 		row[0], row[1], row[2], row[3], row[4], row[5] = j.Source, j.Ref, j.Size, j.ProductID, j.VariantID, j.Reason
+	})
+}
+
+var soldOnlineCols = []column{
+	{label: "col.order", width: 16},
+	{label: "col.placed_at", width: 18},
+	{label: "col.ref", width: 22},
+	{label: "col.size", width: 9},
+	{label: "col.quantity", width: 10, kind: number},
+	{label: "col.product", width: 12},
+	{label: "col.variant", width: 12},
+	{label: "col.subtracted", width: 16},
+}
+
+// writeSoldOnline lists the open web orders: what the boutique must record in its
+// till and pull from the showcase.
+func writeSoldOnline(b *book, r *Run) error {
+	return b.table("sheet.sold_online", soldOnlineCols, len(r.SoldOnline), func(i int, row []any) {
+		o := &r.SoldOnline[i]
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = o.Order, b.l.date(o.PlacedAt, b.zone), o.Ref, o.Size, o.Quantity, o.ProductID, o.VariantID
+		row[7] = b.l.yesNo(o.Subtracted)
 	})
 }

@@ -48,7 +48,8 @@ func TestWriteEmpty(t *testing.T) {
 	}
 	defer f.Close()
 	want := []string{"Summary", "Published", "Unpublished", "Unmatched references", "Ambiguous references",
-		"Unmapped brands", "Row errors", "Price changes", "Sizes without price", "Shop rejections"}
+		"Unmapped brands", "Row errors", "Price changes", "Sizes without price", "Shop rejections",
+		"Sold online, not in the till"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets = %q, want %q", got, want)
 	}

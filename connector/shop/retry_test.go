@@ -54,7 +54,7 @@ func TestShouldRetry(t *testing.T) {
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			retry, wait := shouldRetry(ctx, tt.resp, tt.err, now)
+			retry, wait := ShouldRetry(ctx, tt.resp, tt.err, now)
 			if retry != tt.retry || wait != tt.wait {
 				t.Errorf("got %v %v, want %v %v", retry, wait, tt.retry, tt.wait)
 			}
@@ -77,7 +77,7 @@ func TestBackoff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for range 50 {
-			d := backoff(tt.attempt, base, limit)
+			d := Backoff(tt.attempt, base, limit)
 			if d < tt.full/2 || d > tt.full {
 				t.Fatalf("attempt %d: %v, want %v to %v", tt.attempt, d, tt.full/2, tt.full)
 			}

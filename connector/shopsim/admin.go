@@ -2,6 +2,7 @@ package shopsim
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -52,6 +53,32 @@ func (s *Server) adminHandler() http.Handler {
 	})
 	mux.HandleFunc("DELETE /admin/fault", func(w http.ResponseWriter, r *http.Request) {
 		s.SetFault(Fault{})
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /admin/orders", func(w http.ResponseWriter, r *http.Request) {
+		var o struct {
+			Lines []OrderLine `json:"lines"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&o); err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", "the body is not an order: "+err.Error())
+			return
+		}
+		id, err := s.PlaceOrder(r.Context(), o.Lines)
+		if errors.Is(err, ErrNotForSale) {
+			writeError(w, http.StatusConflict, "not_for_sale", err.Error())
+			return
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]string{"order": id})
+	})
+	mux.HandleFunc("POST /admin/orders/{id}/fulfil", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.FulfilOrder(r.Context(), r.PathValue("id")); err != nil {
+			writeError(w, http.StatusNotFound, "not_found", err.Error())
+			return
+		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /admin/stats", func(w http.ResponseWriter, r *http.Request) {

@@ -77,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 	v1.HandleFunc("GET /v1/catalog", s.handleCatalog)
 	v1.HandleFunc("POST /v1/stock/batches", s.handleBatch)
 	v1.HandleFunc("POST /v1/runs", s.handleRun)
+	v1.HandleFunc("GET /v1/orders", s.handleOrders)
 
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", s.withFault(s.authenticate(v1)))

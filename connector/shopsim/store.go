@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS products (
 	brand      TEXT NOT NULL,
 	ref        TEXT NOT NULL,
 	category   TEXT NOT NULL DEFAULT '',
+	ean        TEXT NOT NULL DEFAULT '',
 	declinable INTEGER NOT NULL,
 	published  INTEGER NOT NULL
 );
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS variants (
 	product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
 	id         TEXT NOT NULL,
 	size       TEXT NOT NULL,
+	ean        TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (product_id, id)
 );
 CREATE TABLE IF NOT EXISTS stock (
@@ -50,6 +52,20 @@ CREATE TABLE IF NOT EXISTS batches (
 	applied_at  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS batches_body ON batches(body_sha256);
+CREATE TABLE IF NOT EXISTS orders (
+	id        TEXT PRIMARY KEY,
+	placed_at TEXT NOT NULL,
+	status    TEXT NOT NULL -- open | fulfilled | cancelled
+);
+CREATE TABLE IF NOT EXISTS order_lines (
+	order_id   TEXT NOT NULL REFERENCES orders(id),
+	line       INTEGER NOT NULL,
+	product_id TEXT NOT NULL,
+	variant_id TEXT NOT NULL DEFAULT '',
+	quantity   INTEGER NOT NULL,
+	PRIMARY KEY (order_id, line)
+);
+CREATE INDEX IF NOT EXISTS order_lines_target ON order_lines(product_id, variant_id);
 CREATE TABLE IF NOT EXISTS runs (
 	run_id        TEXT PRIMARY KEY,
 	summary       BLOB NOT NULL,
@@ -89,10 +105,10 @@ func (s *Server) LoadCatalog(ctx context.Context, products []Product) error {
 		return fmt.Errorf("load catalog: %w", err)
 	}
 	defer tx.Rollback()
-	up, err := tx.PrepareContext(ctx, `INSERT INTO products (id, brand, ref, category, declinable, published)
-		VALUES (?, ?, ?, ?, ?, ?)
+	up, err := tx.PrepareContext(ctx, `INSERT INTO products (id, brand, ref, category, ean, declinable, published)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET brand=excluded.brand, ref=excluded.ref, category=excluded.category,
-		declinable=excluded.declinable, published=excluded.published`)
+		ean=excluded.ean, declinable=excluded.declinable, published=excluded.published`)
 	if err != nil {
 		return fmt.Errorf("load catalog: %w", err)
 	}
@@ -100,7 +116,7 @@ func (s *Server) LoadCatalog(ctx context.Context, products []Product) error {
 	if err != nil {
 		return fmt.Errorf("load catalog: %w", err)
 	}
-	addVariant, err := tx.PrepareContext(ctx, `INSERT INTO variants (product_id, id, size) VALUES (?, ?, ?)`)
+	addVariant, err := tx.PrepareContext(ctx, `INSERT INTO variants (product_id, id, size, ean) VALUES (?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("load catalog: %w", err)
 	}
@@ -108,14 +124,14 @@ func (s *Server) LoadCatalog(ctx context.Context, products []Product) error {
 		if p.ID == "" {
 			return fmt.Errorf("load catalog: a product of brand %q ref %q has no id", p.Brand, p.Ref)
 		}
-		if _, err := up.ExecContext(ctx, p.ID, p.Brand, p.Ref, p.Category, p.Declinable, p.Published); err != nil {
+		if _, err := up.ExecContext(ctx, p.ID, p.Brand, p.Ref, p.Category, p.EAN, p.Declinable, p.Published); err != nil {
 			return fmt.Errorf("load catalog product %q: %w", p.ID, err)
 		}
 		if _, err := delVariants.ExecContext(ctx, p.ID); err != nil {
 			return fmt.Errorf("load catalog product %q: %w", p.ID, err)
 		}
 		for _, v := range p.Variants {
-			if _, err := addVariant.ExecContext(ctx, p.ID, v.ID, v.Size); err != nil {
+			if _, err := addVariant.ExecContext(ctx, p.ID, v.ID, v.Size, v.EAN); err != nil {
 				return fmt.Errorf("load catalog product %q variant %q: %w", p.ID, v.ID, err)
 			}
 		}
@@ -162,7 +178,7 @@ func decodeCatalog(data []byte) ([]Product, error) {
 // catalogPage returns up to limit products with an id after the given one, by id,
 // and whether more follow.
 func (s *Server) catalogPage(ctx context.Context, after string, limit int) ([]Product, bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, ref, category, declinable, published
+	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, ref, category, ean, declinable, published
 		FROM products WHERE id > ? ORDER BY id LIMIT ?`, after, limit+1)
 	if err != nil {
 		return nil, false, err
@@ -170,7 +186,7 @@ func (s *Server) catalogPage(ctx context.Context, after string, limit int) ([]Pr
 	var ps []Product
 	for rows.Next() {
 		var p Product
-		if err := rows.Scan(&p.ID, &p.Brand, &p.Ref, &p.Category, &p.Declinable, &p.Published); err != nil {
+		if err := rows.Scan(&p.ID, &p.Brand, &p.Ref, &p.Category, &p.EAN, &p.Declinable, &p.Published); err != nil {
 			rows.Close()
 			return nil, false, err
 		}
@@ -191,7 +207,7 @@ func (s *Server) catalogPage(ctx context.Context, after string, limit int) ([]Pr
 	for i, p := range ps {
 		index[p.ID] = i
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT product_id, id, size FROM variants
+	rows, err = s.db.QueryContext(ctx, `SELECT product_id, id, size, ean FROM variants
 		WHERE product_id >= ? AND product_id <= ? ORDER BY product_id, id`, ps[0].ID, ps[len(ps)-1].ID)
 	if err != nil {
 		return nil, false, err
@@ -200,7 +216,7 @@ func (s *Server) catalogPage(ctx context.Context, after string, limit int) ([]Pr
 	for rows.Next() {
 		var pid string
 		var v Variant
-		if err := rows.Scan(&pid, &v.ID, &v.Size); err != nil {
+		if err := rows.Scan(&pid, &v.ID, &v.Size, &v.EAN); err != nil {
 			return nil, false, err
 		}
 		if i, ok := index[pid]; ok {

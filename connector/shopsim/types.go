@@ -8,6 +8,7 @@ type Product struct {
 	Brand      string    `json:"brand"`
 	Ref        string    `json:"ref"`
 	Category   string    `json:"category,omitempty"`
+	EAN        string    `json:"ean,omitempty"`
 	Declinable bool      `json:"declinable"`
 	Variants   []Variant `json:"variants,omitempty"`
 	Published  bool      `json:"published"`
@@ -17,6 +18,7 @@ type Product struct {
 type Variant struct {
 	ID   string `json:"id"`
 	Size string `json:"size"`
+	EAN  string `json:"ean,omitempty"`
 }
 
 // Item is one decision of a stock batch.

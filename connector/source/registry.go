@@ -1,15 +1,13 @@
 package source
 
 import (
-	"errors"
 	"fmt"
-	"maps"
-	"reflect"
 	"slices"
-	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/ecrin-connect/ecrin/connector/settings"
 )
 
 // OpenFunc opens a backend from its YAML settings.
@@ -56,62 +54,15 @@ func Kinds() []string {
 }
 
 // SettingError is a source setting that is wrong, at a line of the configuration.
-type SettingError struct {
-	Line int
-	Msg  string
-}
-
-func (e *SettingError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+type SettingError = settings.Error
 
 // loaderKeys are the keys of a source block that the configuration loader reads
 // itself: the backend's kind and where its password comes from.
-var loaderKeys = map[string]bool{"kind": true, "password": true}
+var loaderKeys = []string{"kind", "password"}
 
-// Decode decodes settings into v, a pointer to a backend's options struct (nil
-// settings leave v as it is). A key v does not know is refused with its line: a
-// misspelled setting would otherwise be ignored without a word.
-func Decode(settings *yaml.Node, v any) error {
-	if settings == nil {
-		return nil
-	}
-	if settings.Kind == yaml.MappingNode {
-		known := yamlKeys(reflect.TypeOf(v).Elem())
-		for i := 0; i+1 < len(settings.Content); i += 2 {
-			k := settings.Content[i]
-			if !known[k.Value] && !loaderKeys[k.Value] {
-				names := slices.Sorted(maps.Keys(known))
-				return &SettingError{Line: k.Line, Msg: fmt.Sprintf("unknown source setting %q (known: %s)", k.Value, strings.Join(names, ", "))}
-			}
-		}
-	}
-	if err := settings.Decode(v); err != nil {
-		var te *yaml.TypeError
-		if errors.As(err, &te) && len(te.Errors) > 0 {
-			return &SettingError{Line: settings.Line, Msg: strings.Join(te.Errors, "; ")}
-		}
-		return err
-	}
-	return nil
-}
-
-// yamlKeys lists the YAML keys of a struct type, inline fields included.
-func yamlKeys(t reflect.Type) map[string]bool {
-	keys := map[string]bool{}
-	if t.Kind() != reflect.Struct {
-		return keys
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		switch {
-		case name == "-":
-		case strings.Contains(opts, "inline"):
-			maps.Copy(keys, yamlKeys(f.Type))
-		case name != "":
-			keys[name] = true
-		case f.IsExported():
-			keys[strings.ToLower(f.Name)] = true
-		}
-	}
-	return keys
+// Decode decodes a source block into v, a pointer to a backend's options struct
+// (nil settings leave v as it is). A key v does not know is refused with its line:
+// a misspelled setting would otherwise be ignored without a word.
+func Decode(block *yaml.Node, v any) error {
+	return settings.Decode(block, v, "source", loaderKeys...)
 }

@@ -32,7 +32,7 @@ func decisions(prefix string, n int) []reconcile.Decision {
 }
 
 // acceptAll is the shop's answer accepting every item.
-func acceptAll(ds []reconcile.Decision) []ItemResult {
+func acceptAll(ds []Item) []ItemResult {
 	out := make([]ItemResult, len(ds))
 	for i, d := range ds {
 		out[i] = ItemResult{ProductID: d.ProductID, VariantID: d.VariantID, Accepted: true}
@@ -45,4 +45,13 @@ func mkdirAll(dir string) error { return os.MkdirAll(dir, 0o755) }
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// rows are the journal rows of decisions.
+func rows(ds []reconcile.Decision) []Item {
+	out := make([]Item, len(ds))
+	for i, d := range ds {
+		out[i] = ItemOf(d)
+	}
+	return out
 }

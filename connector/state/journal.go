@@ -11,11 +11,33 @@ import (
 	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
-// Batch is one request of a push: the decisions sent together under one
-// idempotency key.
+// Batch is one request of a push: the items sent together under one idempotency
+// key.
 type Batch struct {
 	Key   string
-	Items []reconcile.Decision
+	Items []Item
+}
+
+// Item is one journaled item: what a batch asks the shop to show for one product
+// (VariantID empty) or size variant, quantity on hand. It is the journal's row:
+// its JSON names are the stored format, the names every version has written since
+// the first (reconcile.Decision's then), so a journal an earlier version left is
+// read as it is. Never rename them; a new field gets a new name.
+type Item struct {
+	ProductID    string `json:"product_id"`
+	VariantID    string `json:"variant_id,omitempty"`
+	Ref          string `json:"ref"`
+	Size         string `json:"size,omitempty"`
+	Published    bool   `json:"published"`
+	Availability string `json:"availability"`
+	Quantity     int    `json:"quantity"`
+	PriceCents   int64  `json:"price_cents,omitempty"`
+	RestockDays  int    `json:"restock_days,omitempty"`
+}
+
+// Target is the product or variant the item is about.
+func (it Item) Target() reconcile.Target {
+	return reconcile.Target{ProductID: it.ProductID, VariantID: it.VariantID}
 }
 
 // PendingBatch is a journaled batch the shop has not acknowledged yet.
@@ -143,13 +165,13 @@ func (s *Store) Ack(ctx context.Context, key string, results []ItemResult) error
 		if status == batchAcked {
 			return nil
 		}
-		var decisions []reconcile.Decision
-		if err := json.Unmarshal(items, &decisions); err != nil {
+		var stored []Item
+		if err := json.Unmarshal(items, &stored); err != nil {
 			return fmt.Errorf("decode batch: %w", err)
 		}
-		inBatch := make(map[reconcile.Target]reconcile.Decision, len(decisions))
-		for _, d := range decisions {
-			inBatch[d.Key()] = d
+		inBatch := make(map[reconcile.Target]Item, len(stored))
+		for _, it := range stored {
+			inBatch[it.Target()] = it
 		}
 		a, err := newAcker(ctx, tx, runID, now)
 		if err != nil {
@@ -228,7 +250,7 @@ func (a *acker) close() {
 }
 
 // accept makes d the acknowledged state of its target and keeps what it replaced.
-func (a *acker) accept(ctx context.Context, d reconcile.Decision) error {
+func (a *acker) accept(ctx context.Context, d Item) error {
 	var before []byte // NULL: never acknowledged
 	prev, err := scanAcked(a.get.QueryRowContext(ctx, d.ProductID, d.VariantID))
 	switch {
@@ -245,7 +267,7 @@ func (a *acker) accept(ctx context.Context, d reconcile.Decision) error {
 		return err
 	}
 	if _, err := a.put.ExecContext(ctx, d.ProductID, d.VariantID, d.Ref, d.Size, d.Published,
-		d.Availability.String(), d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
+		d.Availability, d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
 		return err
 	}
 	_, err = a.keepReplace.ExecContext(ctx, a.run, d.ProductID, d.VariantID, before, after)
@@ -351,4 +373,10 @@ func (s *Store) Replaced(ctx context.Context, id RunID) ([]Replaced, error) {
 		return nil, fmt.Errorf("list values replaced by run %d: %w", id, err)
 	}
 	return out, nil
+}
+
+// ItemOf is the journal row of an engine decision.
+func ItemOf(d reconcile.Decision) Item {
+	return Item{ProductID: d.ProductID, VariantID: d.VariantID, Ref: d.Ref, Size: d.Size, Published: d.Published,
+		Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents, RestockDays: d.RestockDays}
 }

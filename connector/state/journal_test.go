@@ -15,7 +15,7 @@ import (
 func split(id RunID, ds []reconcile.Decision, n int) []Batch {
 	var out []Batch
 	for i := 0; i < len(ds); i += n {
-		out = append(out, Batch{Key: fmt.Sprintf("run%d-%d", id, len(out)), Items: ds[i:min(i+n, len(ds))]})
+		out = append(out, Batch{Key: fmt.Sprintf("run%d-%d", id, len(out)), Items: rows(ds[i:min(i+n, len(ds))])})
 	}
 	return out
 }
@@ -84,7 +84,7 @@ func TestJournalIsAtomic(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	id := begin(t, s)
-	if err := s.Journal(ctx, id, []Batch{{Key: "k1", Items: decisions("a", 2)}}); err != nil {
+	if err := s.Journal(ctx, id, []Batch{{Key: "k1", Items: rows(decisions("a", 2))}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -92,9 +92,9 @@ func TestJournalIsAtomic(t *testing.T) {
 		run     RunID
 		batches []Batch
 	}{
-		{"key reused", id, []Batch{{Key: "k2", Items: decisions("b", 2)}, {Key: "k1", Items: decisions("c", 2)}}},
-		{"empty key", id, []Batch{{Key: "k3", Items: decisions("b", 2)}, {Items: decisions("c", 2)}}},
-		{"run not begun", id + 1, []Batch{{Key: "k4", Items: decisions("b", 2)}}},
+		{"key reused", id, []Batch{{Key: "k2", Items: rows(decisions("b", 2))}, {Key: "k1", Items: rows(decisions("c", 2))}}},
+		{"empty key", id, []Batch{{Key: "k3", Items: rows(decisions("b", 2))}, {Items: rows(decisions("c", 2))}}},
+		{"run not begun", id + 1, []Batch{{Key: "k4", Items: rows(decisions("b", 2))}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := s.Journal(ctx, tc.run, tc.batches); err == nil {
@@ -116,7 +116,7 @@ func TestAck(t *testing.T) {
 	ctx := context.Background()
 	id := begin(t, s)
 	items := decisions("p", 4)
-	if err := s.Journal(ctx, id, []Batch{{Key: "k", Items: items}}); err != nil {
+	if err := s.Journal(ctx, id, []Batch{{Key: "k", Items: rows(items)}}); err != nil {
 		t.Fatal(err)
 	}
 	results := []ItemResult{
@@ -139,7 +139,7 @@ func TestAck(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Acking again, even with other answers, changes nothing.
-	if err := s.Ack(ctx, "k", acceptAll(items)); err != nil {
+	if err := s.Ack(ctx, "k", acceptAll(rows(items))); err != nil {
 		t.Fatalf("second Ack: %v", err)
 	}
 	if err := s.Ack(ctx, "nosuch", nil); !errors.Is(err, ErrNotFound) {
@@ -176,7 +176,7 @@ func TestAckRefusedBatch(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	id := begin(t, s)
-	if err := s.Journal(ctx, id, []Batch{{Key: "k", Items: decisions("p", 3)}}); err != nil {
+	if err := s.Journal(ctx, id, []Batch{{Key: "k", Items: rows(decisions("p", 3))}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Ack(ctx, "k", nil); err != nil {
@@ -210,10 +210,10 @@ func TestReplaced(t *testing.T) {
 		t.Helper()
 		id := begin(t, s)
 		key := fmt.Sprint("run", id)
-		if err := s.Journal(ctx, id, []Batch{{Key: key, Items: ds}}); err != nil {
+		if err := s.Journal(ctx, id, []Batch{{Key: key, Items: rows(ds)}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Ack(ctx, key, acceptAll(ds)); err != nil {
+		if err := s.Ack(ctx, key, acceptAll(rows(ds))); err != nil {
 			t.Fatal(err)
 		}
 		return id
@@ -260,7 +260,7 @@ func TestReplacedKeepsFirstBefore(t *testing.T) {
 	d2, d3 := d, d
 	d2.Quantity, d3.Quantity = 2, 3
 	id := begin(t, s)
-	batches := []Batch{{Key: "a", Items: []reconcile.Decision{d2}}, {Key: "b", Items: []reconcile.Decision{d3}}}
+	batches := []Batch{{Key: "a", Items: rows([]reconcile.Decision{d2})}, {Key: "b", Items: rows([]reconcile.Decision{d3})}}
 	if err := s.Journal(ctx, id, batches); err != nil {
 		t.Fatal(err)
 	}

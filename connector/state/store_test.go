@@ -82,10 +82,10 @@ func TestTwoStoresOneFile(t *testing.T) {
 				key := fmt.Sprintf("w%d-%d", w, i)
 				id, err := s.BeginRun(ctx, RunStart{Started: time.Now(), Trigger: key})
 				if err == nil {
-					err = s.Journal(ctx, id, []Batch{{Key: key, Items: decisions(key, 20)}})
+					err = s.Journal(ctx, id, []Batch{{Key: key, Items: rows(decisions(key, 20))}})
 				}
 				if err == nil {
-					err = s.Ack(ctx, key, acceptAll(decisions(key, 20)))
+					err = s.Ack(ctx, key, acceptAll(rows(decisions(key, 20))))
 				}
 				if err != nil {
 					errs <- err

@@ -1,38 +1,33 @@
-package shop
+package ecrin
 
 import (
 	"errors"
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/ecrin-connect/ecrin/connector/shop"
 )
 
 // Defaults and limits of a Config.
 const (
-	DefaultBatchSize   = 500
-	DefaultPageSize    = 500
-	DefaultTimeout     = 30 * time.Second
-	DefaultMaxRetries  = 8
-	DefaultBackoffBase = time.Second
-	DefaultBackoffMax  = time.Minute
+	DefaultPageSize = 500
+	DefaultTimeout  = 30 * time.Second
 
-	MaxBatchItems = 1000            // items per batch the protocol accepts
-	MaxPageSize   = 1000            // products per catalog page the protocol serves
-	MaxRetryAfter = 5 * time.Minute // a longer Retry-After is shortened to this
+	MaxBatchItems = 1000 // items per batch the protocol accepts
+	MaxPageSize   = 1000 // products per catalog page the protocol serves
 )
 
-// Config is the shop section of a site's configuration.
+// Config is the `shop:` block of a site whose kind is ecrin.
 type Config struct {
 	// URL is the shop's base URL; the protocol lives under URL/v1.
 	URL string `yaml:"url"`
-	// Boutique is the boutique id the shop knows this site by.
-	Boutique string `yaml:"boutique"`
-	// Secret signs the requests. It is not read from the YAML file: the config loader
-	// fills it from the secret store. It prints as "[redacted]".
-	Secret Secret `yaml:"-"`
-	// BatchSize is how many decisions go in one batch (1 to 1000; default 500). The
-	// caller splits the plan; the client only checks the limit.
-	BatchSize int `yaml:"batch_size"`
+	// Boutique is the boutique id the shop knows this site by: the site's id, set
+	// by the loader (not a setting of the block).
+	Boutique string `yaml:"-"`
+	// Secret signs the requests. It is not read from the block: the loader fills it
+	// from the secret store (shop.secret: {env:…} or {file:…}).
+	Secret shop.Secret `yaml:"-"`
 	// PageSize is how many products one catalog page asks for (1 to 1000; default 500).
 	PageSize int `yaml:"page_size"`
 	// Timeout bounds one HTTP attempt, body included (default 30s).
@@ -44,22 +39,12 @@ type Config struct {
 	// BackoffMax, with jitter (defaults 1s and 1m). A Retry-After answer overrides it.
 	BackoffBase time.Duration `yaml:"backoff_base"`
 	BackoffMax  time.Duration `yaml:"backoff_max"`
+	// MaxTotalWait bounds the waits of one request across its retries (default 10m).
+	MaxTotalWait time.Duration `yaml:"max_total_wait"`
 }
-
-// Secret is a shared secret that never prints.
-type Secret string
-
-func (Secret) String() string   { return "[redacted]" }
-func (Secret) GoString() string { return `"[redacted]"` }
-
-// MarshalText keeps the secret out of any dump of the configuration.
-func (Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
 
 // withDefaults returns c with its zero fields set to the defaults, checked.
 func (c Config) withDefaults() (Config, error) {
-	if c.BatchSize == 0 {
-		c.BatchSize = DefaultBatchSize
-	}
 	if c.PageSize == 0 {
 		c.PageSize = DefaultPageSize
 	}
@@ -68,15 +53,18 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	switch {
 	case c.MaxRetries == 0:
-		c.MaxRetries = DefaultMaxRetries
+		c.MaxRetries = shop.DefaultMaxRetries
 	case c.MaxRetries < 0:
 		c.MaxRetries = 0
 	}
 	if c.BackoffBase == 0 {
-		c.BackoffBase = DefaultBackoffBase
+		c.BackoffBase = shop.DefaultBackoffBase
 	}
 	if c.BackoffMax == 0 {
-		c.BackoffMax = max(DefaultBackoffMax, c.BackoffBase)
+		c.BackoffMax = max(shop.DefaultBackoffMax, c.BackoffBase)
+	}
+	if c.MaxTotalWait == 0 {
+		c.MaxTotalWait = shop.DefaultMaxTotalWait
 	}
 	u, err := url.Parse(c.URL)
 	switch {
@@ -90,12 +78,10 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("shop boutique is empty")
 	case c.Secret == "":
 		return c, errors.New("shop secret is empty")
-	case c.BatchSize < 1 || c.BatchSize > MaxBatchItems:
-		return c, fmt.Errorf("shop batch_size %d: want 1 to %d", c.BatchSize, MaxBatchItems)
 	case c.PageSize < 1 || c.PageSize > MaxPageSize:
 		return c, fmt.Errorf("shop page_size %d: want 1 to %d", c.PageSize, MaxPageSize)
-	case c.Timeout < 0 || c.BackoffBase < 0 || c.BackoffMax < c.BackoffBase:
-		return c, errors.New("shop timeout and backoff must be positive, backoff_max at least backoff_base")
+	case c.Timeout < 0 || c.BackoffBase < 0 || c.BackoffMax < c.BackoffBase || c.MaxTotalWait < 0:
+		return c, errors.New("shop timeout, backoff and max_total_wait must be positive, backoff_max at least backoff_base")
 	}
 	return c, nil
 }

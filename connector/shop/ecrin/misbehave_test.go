@@ -1,21 +1,20 @@
-package shop
+package ecrin
 
 import (
 	"context"
+	eshop "github.com/ecrin-connect/ecrin/connector/shop"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
 // TestShopMisbehaves checks that answers breaking the protocol are errors, not
 // results: a shop that answers with a fixed body.
 func TestShopMisbehaves(t *testing.T) {
-	items := []reconcile.Decision{
-		{ProductID: "p1", Availability: reconcile.InStock, Quantity: 1},
-		{ProductID: "p2", VariantID: "p2-52", Availability: reconcile.Unavailable},
+	items := []eshop.Item{
+		{ProductID: "p1", Availability: "in_stock", OnHand: 1},
+		{ProductID: "p2", VariantID: "p2-52", Availability: "unavailable"},
 	}
 	tests := []struct {
 		name   string
@@ -51,9 +50,9 @@ func catalogCall(c *Client) error {
 	return err
 }
 
-func pushCall(items []reconcile.Decision) func(*Client) error {
+func pushCall(items []eshop.Item) func(*Client) error {
 	return func(c *Client) error {
-		_, err := c.PushBatch(context.Background(), "k", items)
+		_, err := c.Push(context.Background(), "k", items)
 		return err
 	}
 }

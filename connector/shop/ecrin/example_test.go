@@ -1,4 +1,4 @@
-package shop_test
+package ecrin_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ecrin-connect/ecrin/connector/shop"
+	eshop "github.com/ecrin-connect/ecrin/connector/shop"
+	"github.com/ecrin-connect/ecrin/connector/shop/ecrin"
 	"github.com/ecrin-connect/ecrin/connector/shopsim"
-	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
 // A run fetches the catalog, then pushes its changes batch by batch, each under a key
@@ -28,7 +28,7 @@ func Example() {
 	defer hs.Close()
 
 	// The secret comes from the secret store, never from the YAML file.
-	c, err := shop.New(shop.Config{URL: hs.URL, Boutique: "B042", Secret: "s3cret"})
+	c, err := ecrin.New(ecrin.Config{URL: hs.URL, Boutique: "B042", Secret: "s3cret"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -39,16 +39,16 @@ func Example() {
 	}
 	fmt.Println(len(catalog), "product(s), first", catalog[0].Ref)
 
-	batch := []reconcile.Decision{
-		{ProductID: "p1", Ref: "T120.407.17.041.00", Published: true, Availability: reconcile.InStock, Quantity: 2, PriceCents: 49000},
-		{ProductID: "p9", Ref: "GONE", Availability: reconcile.Unavailable},
+	batch := []eshop.Item{
+		{ProductID: "p1", Ref: "T120.407.17.041.00", Published: true, Availability: "in_stock", OnHand: 2, PriceCents: 49000},
+		{ProductID: "p9", Ref: "GONE", Availability: "unavailable"},
 	}
-	results, err := c.PushBatch(ctx, "run-20260101-0200/0001", batch)
+	results, err := c.Push(ctx, "run-20260101-0200/0001", batch)
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, r := range results {
-		if r.Accepted() {
+		if r.Accepted {
 			fmt.Println(r.ProductID, "accepted")
 		} else {
 			fmt.Println(r.ProductID, "rejected:", r.Reason)

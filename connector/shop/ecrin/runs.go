@@ -1,4 +1,4 @@
-package shop
+package ecrin
 
 import (
 	"bytes"
@@ -11,16 +11,18 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"time"
+
+	"github.com/ecrin-connect/ecrin/connector/shop"
 )
 
-// RunSummary is what the shop's back office shows of one run.
-type RunSummary struct {
+// wireRunSummary is what the protocol carries of one run.
+type wireRunSummary struct {
 	RunID         string    `json:"run_id"`
 	Boutique      string    `json:"boutique,omitempty"`
 	StartedAt     time.Time `json:"started_at"`
 	FinishedAt    time.Time `json:"finished_at"`
-	Status        string    `json:"status,omitempty"`  // e.g. pushed, held, failed
-	Verdict       string    `json:"verdict,omitempty"` // the guard verdict and its reasons
+	Status        string    `json:"status,omitempty"`
+	Verdict       string    `json:"verdict,omitempty"`
 	ExtractFile   string    `json:"extract_file,omitempty"`
 	ExtractSHA256 string    `json:"extract_sha256,omitempty"`
 	Lines         int       `json:"lines"`
@@ -42,7 +44,8 @@ const maxReport = 60 << 20
 
 // UploadRun sends a run's summary and, when report is not nil, its XLSX report named
 // reportName. Uploading a run id again replaces the earlier upload.
-func (c *Client) UploadRun(ctx context.Context, sum RunSummary, reportName string, report io.Reader) error {
+func (c *Client) UploadRun(ctx context.Context, s shop.RunSummary, reportName string, report io.Reader) error {
+	sum := wireRunSummary(s)
 	fail := func(err error) error { return fmt.Errorf("upload run %q to %s: %w", sum.RunID, c.where, err) }
 	if sum.RunID == "" {
 		return fail(fmt.Errorf("no run id"))

@@ -1,4 +1,4 @@
-package shop
+package ecrin
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	eshop "github.com/ecrin-connect/ecrin/connector/shop"
 )
 
 func TestConfigDefaults(t *testing.T) {
@@ -16,8 +18,8 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	got := c.Config()
 	want := Config{URL: "https://shop.example/ecrin", Boutique: "B042", Secret: "x",
-		BatchSize: DefaultBatchSize, PageSize: DefaultPageSize, Timeout: DefaultTimeout,
-		MaxRetries: DefaultMaxRetries, BackoffBase: DefaultBackoffBase, BackoffMax: DefaultBackoffMax}
+		PageSize: DefaultPageSize, Timeout: DefaultTimeout, MaxRetries: eshop.DefaultMaxRetries,
+		BackoffBase: eshop.DefaultBackoffBase, BackoffMax: eshop.DefaultBackoffMax, MaxTotalWait: eshop.DefaultMaxTotalWait}
 	if got != want {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
@@ -35,7 +37,7 @@ func TestConfigRefused(t *testing.T) {
 		{"bad url", func(c *Config) { c.URL = "https://shop example:x" }},
 		{"no boutique", func(c *Config) { c.Boutique = "" }},
 		{"no secret", func(c *Config) { c.Secret = "" }},
-		{"batch too big", func(c *Config) { c.BatchSize = 1001 }},
+		{"page too big", func(c *Config) { c.PageSize = 1001 }},
 		{"negative page", func(c *Config) { c.PageSize = -1 }},
 		{"backoff max below base", func(c *Config) { c.BackoffBase, c.BackoffMax = time.Minute, time.Second }},
 	}
@@ -66,9 +68,8 @@ func TestSecretNeverPrints(t *testing.T) {
 func TestConfigYAML(t *testing.T) {
 	src := `
 url: https://shop.example/ecrin
-boutique: B042
 secret: must-not-be-read
-batch_size: 250
+page_size: 250
 timeout: 10s
 backoff_base: 200ms
 `
@@ -76,7 +77,7 @@ backoff_base: 200ms
 	if err := yaml.Unmarshal([]byte(src), &c); err != nil {
 		t.Fatal(err)
 	}
-	want := Config{URL: "https://shop.example/ecrin", Boutique: "B042", BatchSize: 250,
+	want := Config{URL: "https://shop.example/ecrin", PageSize: 250,
 		Timeout: 10 * time.Second, BackoffBase: 200 * time.Millisecond}
 	if c != want {
 		t.Errorf("got %+v\nwant %+v", c, want)

@@ -1,4 +1,4 @@
-package shop
+package ecrin
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 // BenchmarkPush50k pushes 50,000 decisions in batches of 500 to shopsim on
 // 127.0.0.1: signing, JSON, HTTP and shopsim's SQLite transaction per batch.
 func BenchmarkPush50k(b *testing.B) {
-	const n, size = 50_000, DefaultBatchSize
+	const n, size = 50_000, 500
 	shop := newShop(b, catalog(n), 0)
 	c := newClient(b, shop, nil)
 	items := decisions(n, 1)
@@ -20,7 +20,7 @@ func BenchmarkPush50k(b *testing.B) {
 		run++
 		for i := 0; i < n; i += size {
 			key := fmt.Sprintf("bench-%d/%04d", run, i/size)
-			if _, err := c.PushBatch(ctx, key, items[i:min(i+size, n)]); err != nil {
+			if _, err := c.Push(ctx, key, items[i:min(i+size, n)]); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package shop
+package ecrin
 
 import (
 	"bytes"
@@ -11,23 +11,52 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ecrin-connect/ecrin/connector/shop"
 )
+
+// Kind is this shop kind's name in the configuration.
+const Kind = "ecrin"
+
+func init() { shop.Register(Kind, open) }
+
+var (
+	_ shop.Shop     = (*Client)(nil)
+	_ shop.Uploader = (*Client)(nil)
+)
+
+// open opens the kind from its `shop:` block.
+func open(block *yaml.Node, env shop.Env) (shop.Shop, error) {
+	var cfg Config
+	if err := shop.Decode(block, &cfg); err != nil {
+		return nil, err
+	}
+	cfg.Boutique, cfg.Secret = env.Boutique, env.Secret
+	if cfg.URL == "" {
+		return nil, &shop.SettingError{Line: block.Line, Msg: "shop.url is required: the base URL of the shop's ecrin protocol (https://…)"}
+	}
+	c, err := New(cfg)
+	if err != nil {
+		return nil, &shop.SettingError{Line: block.Line, Msg: err.Error()}
+	}
+	c.retry.OnRetry = env.OnRetry
+	return c, nil
+}
 
 // maxAnswer bounds the size of an answer the client reads.
 const maxAnswer = 64 << 20
 
-// Client talks to one boutique's web shop. It is safe for concurrent use.
+// Client talks to one boutique's web shop over the ecrin protocol. It is safe for
+// concurrent use.
 type Client struct {
 	cfg   Config
 	base  *url.URL // cfg.URL, without a trailing slash
 	where string   // the base URL as errors show it, without credentials
 	http  *http.Client
 	now   func() time.Time
-
-	// OnRetry, when set (before the client is used), is called before each retry with
-	// the request ("POST /v1/stock/batches"), the retry number from 1, the wait and
-	// what failed; for the log. It never sees the secret.
-	OnRetry func(request string, retry int, wait time.Duration, cause error)
+	retry shop.Retrier
 }
 
 // New checks cfg, fills its defaults and returns a client.
@@ -39,17 +68,31 @@ func New(cfg Config) (*Client, error) {
 	base, _ := url.Parse(strings.TrimRight(cfg.URL, "/")) // parsed by withDefaults
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 4
-	return &Client{
+	c := &Client{
 		cfg:   cfg,
 		base:  base,
 		where: base.Redacted(),
 		http:  &http.Client{Timeout: cfg.Timeout, Transport: transport},
 		now:   time.Now,
-	}, nil
+	}
+	c.retry = shop.Retrier{MaxRetries: cfg.MaxRetries, BackoffBase: cfg.BackoffBase, BackoffMax: cfg.BackoffMax,
+		MaxTotalWait: cfg.MaxTotalWait, Now: func() time.Time { return c.now() }}
+	return c, nil
 }
 
 // Config returns the client's configuration, defaults filled in.
 func (c *Client) Config() Config { return c.cfg }
+
+// String says where the shop is, without credentials.
+func (c *Client) String() string { return "ecrin " + c.where }
+
+// Traits: the protocol keeps the shop's open orders reserved (docs/shop-protocol.md).
+func (c *Client) Traits() shop.Traits { return shop.Traits{Reserves: true, MaxBatch: MaxBatchItems} }
+
+// OnRetry sets the function called before each retry (for the log).
+func (c *Client) OnRetry(f func(request string, retry int, wait time.Duration, cause error)) {
+	c.retry.OnRetry = f
+}
 
 // StatusError is an answer of the shop that is not a success.
 type StatusError struct {
@@ -77,7 +120,7 @@ type answer struct {
 }
 
 // call sends a signed request to path (below /v1) and returns the first successful
-// answer, retrying as shouldRetry says with a fresh signature each time.
+// answer, retrying as shop.ShouldRetry says with a fresh signature each time.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body []byte, header http.Header) (*answer, error) {
 	u := *c.base
 	u.Path += path
@@ -85,35 +128,16 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	if len(query) > 0 {
 		u.RawQuery = query.Encode()
 	}
-	for attempt := 0; ; attempt++ {
-		resp, data, err := c.once(ctx, method, &u, body, header)
-		retry, wait := shouldRetry(ctx, resp, err, c.now())
-		if !retry || attempt >= c.cfg.MaxRetries {
-			if err == nil && resp.StatusCode/100 != 2 {
-				err = statusError(resp.StatusCode, data)
-			}
-			if err != nil {
-				if attempt > 0 {
-					err = fmt.Errorf("%d attempts: %w", attempt+1, err)
-				}
-				return nil, err
-			}
-			return &answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
-		}
-		if wait == 0 {
-			wait = backoff(attempt, c.cfg.BackoffBase, c.cfg.BackoffMax)
-		}
-		if c.OnRetry != nil {
-			cause := err
-			if cause == nil {
-				cause = statusError(resp.StatusCode, data)
-			}
-			c.OnRetry(method+" "+path, attempt+1, wait, cause)
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return nil, err
-		}
+	resp, data, err := c.retry.Do(ctx, method+" "+path, func(ctx context.Context) (*http.Response, []byte, error) {
+		return c.once(ctx, method, &u, body, header)
+	})
+	if err != nil {
+		return nil, err
 	}
+	if resp.StatusCode/100 != 2 {
+		return nil, statusError(resp.StatusCode, data)
+	}
+	return &answer{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
 // once sends one attempt and reads the whole answer. An answer cut short is an

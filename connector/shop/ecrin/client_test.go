@@ -1,4 +1,4 @@
-package shop
+package ecrin
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	eshop "github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/shopsim"
-	"github.com/ecrin-connect/ecrin/reconcile"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -96,11 +96,11 @@ func catalog(n int) []shopsim.Product {
 }
 
 // decisions returns one in-stock decision per product of catalog(n), quantity q.
-func decisions(n, q int) []reconcile.Decision {
-	ds := make([]reconcile.Decision, n)
+func decisions(n, q int) []eshop.Item {
+	ds := make([]eshop.Item, n)
 	for i := range ds {
-		ds[i] = reconcile.Decision{ProductID: fmt.Sprintf("p%06d", i), Ref: fmt.Sprintf("T%06d", i),
-			Published: true, Availability: reconcile.InStock, Quantity: q, PriceCents: int64(10000 + i)}
+		ds[i] = eshop.Item{ProductID: fmt.Sprintf("p%06d", i), Ref: fmt.Sprintf("T%06d", i),
+			Published: true, Availability: "in_stock", OnHand: q, PriceCents: int64(10000 + i)}
 	}
 	return ds
 }
@@ -151,22 +151,22 @@ func TestCatalogUnderBasePath(t *testing.T) {
 func TestPushBatch(t *testing.T) {
 	shop := newShop(t, catalog(10), 0)
 	c := newClient(t, shop, nil)
-	items := []reconcile.Decision{
-		{ProductID: "p000001", Ref: "T000001", Published: true, Availability: reconcile.InStock, Quantity: 2, PriceCents: 12900},
+	items := []eshop.Item{
+		{ProductID: "p000001", Ref: "T000001", Published: true, Availability: "in_stock", OnHand: 2, PriceCents: 12900},
 		{ProductID: "p000000", VariantID: "p000000-52", Ref: "T000000", Size: "52", Published: true,
-			Availability: reconcile.Backorder, RestockDays: 15},
-		{ProductID: "p000000", VariantID: "p000000-60", Ref: "T000000", Size: "60", Availability: reconcile.Unavailable},
-		{ProductID: "gone", Ref: "X", Availability: reconcile.Unavailable},
+			Availability: "backorder", RestockDays: 15},
+		{ProductID: "p000000", VariantID: "p000000-60", Ref: "T000000", Size: "60", Availability: "unavailable"},
+		{ProductID: "gone", Ref: "X", Availability: "unavailable"},
 	}
-	got, err := c.PushBatch(context.Background(), "run-1/batch-1", items)
+	got, err := c.Push(context.Background(), "run-1/batch-1", items)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []ItemResult{
-		{ProductID: "p000001", Status: Accepted},
-		{ProductID: "p000000", VariantID: "p000000-52", Status: Accepted},
-		{ProductID: "p000000", VariantID: "p000000-60", Status: Rejected, Reason: "unknown_variant"},
-		{ProductID: "gone", Status: Rejected, Reason: "unknown_product"},
+	want := []eshop.Result{
+		{ProductID: "p000001", Accepted: true},
+		{ProductID: "p000000", VariantID: "p000000-52", Accepted: true},
+		{ProductID: "p000000", VariantID: "p000000-60", Reason: "unknown_variant"},
+		{ProductID: "gone", Reason: "unknown_product"},
 	}
 	for i := range want {
 		if got[i] != want[i] {
@@ -195,7 +195,7 @@ func TestPushBatchRefusedLocally(t *testing.T) {
 	tests := []struct {
 		name  string
 		key   string
-		items []reconcile.Decision
+		items []eshop.Item
 	}{
 		{"no key", "", decisions(1, 1)},
 		{"key with a space", "run 1", decisions(1, 1)},
@@ -204,7 +204,7 @@ func TestPushBatchRefusedLocally(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := c.PushBatch(context.Background(), tt.key, tt.items); err == nil {
+			if _, err := c.Push(context.Background(), tt.key, tt.items); err == nil {
 				t.Error("no error")
 			}
 		})
@@ -218,11 +218,11 @@ func TestPushBatchReplay(t *testing.T) {
 	shop := newShop(t, catalog(20), 0)
 	c := newClient(t, shop, nil)
 	ctx := context.Background()
-	first, err := c.PushBatch(ctx, "run-7/0001", decisions(20, 3))
+	first, err := c.Push(ctx, "run-7/0001", decisions(20, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := c.PushBatch(ctx, "run-7/0001", decisions(20, 3))
+	again, err := c.Push(ctx, "run-7/0001", decisions(20, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestPushBatchReplay(t *testing.T) {
 		t.Errorf("replay answered %v, first %v", again, first)
 	}
 	// The same key with other quantities: refused, not retried, nothing applied.
-	_, err = c.PushBatch(ctx, "run-7/0001", decisions(20, 4))
+	_, err = c.Push(ctx, "run-7/0001", decisions(20, 4))
 	var se *StatusError
 	if !errors.As(err, &se) || se.Status != 422 || se.Code != "idempotency_key_reused" {
 		t.Fatalf("other body under the same key: %v", err)
@@ -277,14 +277,14 @@ func TestRetries(t *testing.T) {
 				}
 			})
 			retries := 0
-			c.OnRetry = func(request string, retry int, wait time.Duration, cause error) {
+			c.OnRetry(func(request string, retry int, wait time.Duration, cause error) {
 				retries++
 				if request != "POST /v1/stock/batches" || retry != retries || cause == nil {
 					t.Errorf("OnRetry(%q, %d, %v, %v)", request, retry, wait, cause)
 				}
-			}
+			})
 			shop.SetFault(tt.fault)
-			res, err := c.PushBatch(context.Background(), "k-1", decisions(5, 1))
+			res, err := c.Push(context.Background(), "k-1", decisions(5, 1))
 			if n := shop.count("/v1/stock/batches"); n != tt.requests || retries != n-1 {
 				t.Errorf("%d requests and %d retries, want %d requests", n, retries, tt.requests)
 			}
@@ -329,7 +329,7 @@ func TestRetryAfter(t *testing.T) {
 
 func TestRetryStopsWithContext(t *testing.T) {
 	shop := newShop(t, catalog(1), 0)
-	c := newClient(t, shop, func(c *Config) { c.BackoffBase, c.BackoffMax = time.Hour, time.Hour })
+	c := newClient(t, shop, func(c *Config) { c.BackoffBase, c.BackoffMax, c.MaxTotalWait = time.Hour, time.Hour, 3*time.Hour })
 	shop.SetFault(shopsim.Fault{Status: 503})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -342,7 +342,7 @@ func TestSignatureRefused(t *testing.T) {
 	tests := []struct {
 		name   string
 		skew   time.Duration // of the shop's clock
-		secret Secret
+		secret eshop.Secret
 		code   string
 	}{
 		{"wrong secret", 0, "another-secret-of-the-same-length!", "bad_signature"},
@@ -353,7 +353,7 @@ func TestSignatureRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			shop := newShop(t, catalog(2), tt.skew)
 			c := newClient(t, shop, func(c *Config) { c.Secret = tt.secret })
-			_, err := c.PushBatch(context.Background(), "k", decisions(2, 1))
+			_, err := c.Push(context.Background(), "k", decisions(2, 1))
 			var se *StatusError
 			if !errors.As(err, &se) || se.Status != 401 || se.Code != tt.code {
 				t.Fatalf("error %v, want 401 %s", err, tt.code)
@@ -391,7 +391,7 @@ func TestUploadRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	reportBytes := append([]byte(nil), report.Bytes()...)
-	sum := RunSummary{RunID: "20260101-0200", Boutique: "B042", Status: "pushed",
+	sum := eshop.RunSummary{RunID: "20260101-0200", Boutique: "B042", Status: "pushed",
 		StartedAt: time.Date(2026, 1, 1, 3, 0, 0, 0, time.FixedZone("CET", 3600)), Lines: 1200, Matched: 1180, Pushed: 14}
 	ctx := context.Background()
 	if err := c.UploadRun(ctx, sum, "/var/lib/ecrin/reports/rapport-20260101.xlsx", report); err != nil {
@@ -409,7 +409,7 @@ func TestUploadRun(t *testing.T) {
 	if r := runs[0]; r.ID != sum.RunID || r.Uploads != 2 || len(r.Report) != 0 {
 		t.Errorf("second upload: %+v", r)
 	}
-	var got RunSummary
+	var got wireRunSummary
 	if err := json.Unmarshal(runs[0].Summary, &got); err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +428,7 @@ func TestUploadRun(t *testing.T) {
 	if _, err := excelize.OpenReader(bytes.NewReader(runs[len(runs)-1].Report)); err != nil {
 		t.Errorf("the stored report does not open: %v", err)
 	}
-	if err := c.UploadRun(ctx, RunSummary{}, "", nil); err == nil {
+	if err := c.UploadRun(ctx, eshop.RunSummary{}, "", nil); err == nil {
 		t.Error("a run without an id was uploaded")
 	}
 }

@@ -1,0 +1,6 @@
+// Package all registers every shop kind: import it for its side effect.
+package all
+
+import (
+	_ "github.com/ecrin-connect/ecrin/connector/shop/ecrin" // ecrin's own protocol
+)
