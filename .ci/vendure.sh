@@ -53,8 +53,8 @@ superadmin=$(node -e 'process.stdout.write(require("crypto").randomBytes(16).toS
 password=$(node -e 'process.stdout.write(require("crypto").randomBytes(16).toString("hex"))')
 user=ecrin@boutique.test
 
-PORT=$port VENDURE_DB="$base/vendure.sqlite" VENDURE_SUPERADMIN_PASSWORD=$superadmin \
-	setsid node "$app/server.js" >"$base/server.log" 2>&1 </dev/null &
+(cd "$base" && PORT=$port VENDURE_DB="$base/vendure.sqlite" VENDURE_SUPERADMIN_PASSWORD=$superadmin \
+	exec setsid node "$app/server.js" >"$base/server.log" 2>&1 </dev/null) &
 echo $! >"$base/server.pid"
 
 for _ in $(seq 600); do

@@ -2,5 +2,6 @@
 package all
 
 import (
-	_ "github.com/ecrin-connect/ecrin/connector/shop/ecrin" // ecrin's own protocol
+	_ "github.com/ecrin-connect/ecrin/connector/shop/ecrin"   // ecrin's own protocol
+	_ "github.com/ecrin-connect/ecrin/connector/shop/vendure" // Vendure (Admin GraphQL API)
 )
