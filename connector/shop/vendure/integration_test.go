@@ -55,7 +55,7 @@ type variantState struct {
 	Enabled        bool   `json:"enabled"`
 	ProductEnabled bool   `json:"-"`
 	Price          int64  `json:"priceWithTax"` // the channel's prices include tax
-	StockLevel     string `json:"stockLevel"` // IN_STOCK, OUT_OF_STOCK, LOW_STOCK: from the saleable stock
+	StockLevel     string `json:"stockLevel"`   // IN_STOCK, OUT_OF_STOCK, LOW_STOCK: from the saleable stock
 	Threshold      int    `json:"outOfStockThreshold"`
 	UseGlobal      bool   `json:"useGlobalOutOfStockThreshold"`
 	OnHand         int    `json:"-"`
@@ -353,4 +353,3 @@ func show(s variantState) string {
 	return string(b) + " onHand=" + itoa(s.OnHand) + " allocated=" + itoa(s.Allocated) + " productEnabled=" +
 		map[bool]string{true: "true", false: "false"}[s.ProductEnabled] + " restock=" + days
 }
-

@@ -142,7 +142,7 @@ function demoSet() {
     return catalog.map(p => ({
         key: p.id, name: `${p.brand} ${p.ref}`, brand: p.brand, category: p.category, enabled: p.published,
         sku: p.ref, price: 10000,
-        sizes: p.declinable ? p.variants.map(v => ({ size: v.size, sku: `${p.ref}-${code(v.size).toUpperCase()}`, price: 10000 })) : null,
+        sizes: p.declinable ? p.variants.map(v => ({ size: v.size, sku: `${p.ref}-${v.size.replace(/[^0-9A-Za-z]/g, "").toUpperCase()}`, price: 10000 })) : null,
     }));
 }
 
