@@ -89,7 +89,10 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 			rep.Unpublished = append(rep.Unpublished, o)
 		}
 	}
-	batches := makeBatches(s.cfg.Site.ID, orig.ExtractSHA256, rid, changes, s.cfg.Push.BatchSize)
+	batches, err := s.makeBatches(ctx, orig.ExtractSHA256, rid, changes)
+	if err != nil {
+		return Outcome{RunID: rid}, unknown, err
+	}
 	// The shop goes back to the night before: that night's figures are what the
 	// guards compare the next extract with.
 	restored := state.RunEnd{Status: state.StatusRunning}
@@ -111,7 +114,7 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 	if err != nil {
 		return Outcome{RunID: rid}, unknown, err
 	}
-	return Outcome{RunID: rid, Status: run.Status, Pushed: run.Pushed, ReportPath: s.reportPath(rep), Duration: time.Since(started)}, unknown, nil
+	return Outcome{RunID: rid, Status: run.Status, Pushed: run.Pushed, ReportPath: s.writtenReport(rep), Duration: time.Since(started)}, unknown, nil
 }
 
 // acceptedBefore returns the newest accepted run older than id.

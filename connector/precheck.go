@@ -87,9 +87,25 @@ func (s *Site) Mapper(ctx context.Context) (*mapping.Mapper, error) { return s.m
 
 // Report writes the report of a past run again, from its history.
 func (s *Site) Report(ctx context.Context, id state.RunID) (string, error) {
+	return s.ReportFull(ctx, id, false)
+}
+
+// ReportFull writes the report of run id again; with full, it adds the sheet of
+// every product and size as the shop holds them now, streamed from the state file.
+func (s *Site) ReportFull(ctx context.Context, id state.RunID, full bool) (string, error) {
 	rep, err := s.loadReport(ctx, id)
 	if err != nil {
 		return "", fmt.Errorf("report of run %d: %w", id, err)
 	}
-	return s.writeReport(rep)
+	opts := report.Options{Language: s.cfg.Report.Language}
+	if full {
+		opts.Full = func(count func(int) error, add func(report.FullItem) error) error {
+			return s.store.EachAcked(ctx, count, func(d reconcile.Decision) error {
+				return add(report.FullItem{Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
+					Published: d.Published, Availability: d.Availability.String(), Quantity: d.Quantity,
+					PriceCents: d.PriceCents, RestockDays: d.RestockDays})
+			})
+		}
+	}
+	return s.writeReportWith(rep, opts)
 }

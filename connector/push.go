@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,9 +13,16 @@ import (
 )
 
 // makeBatches cuts a run's changes into batches and gives each its idempotency key.
-// The key depends only on the boutique, the extract, the run and the batch's rank:
-// a replay after a crash sends the same key, another run never reuses one.
-func makeBatches(boutique, sha string, id state.RunID, changes []reconcile.Change, size int) []state.Batch {
+// The key depends only on the boutique, the state file (its random id), the
+// extract, the run and the batch's rank: a replay after a crash sends the same
+// key; another run, or the same run number in a state file made again, never
+// reuses one.
+func (s *Site) makeBatches(ctx context.Context, sha string, id state.RunID, changes []reconcile.Change) ([]state.Batch, error) {
+	stateID, err := s.store.StateID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	size := s.cfg.Push.BatchSize
 	if size <= 0 {
 		size = 1
 	}
@@ -22,7 +30,7 @@ func makeBatches(boutique, sha string, id state.RunID, changes []reconcile.Chang
 	if len(short) > 12 {
 		short = short[:12]
 	}
-	prefix := fmt.Sprintf("ecrin-%s-%s-r%d", keySafe(boutique), short, id)
+	prefix := fmt.Sprintf("ecrin-%s-%s-%s-r%d", keySafe(s.cfg.Site.ID), stateID, short, id)
 	var out []state.Batch
 	for i := 0; i < len(changes); i += size {
 		end := min(i+size, len(changes))
@@ -32,7 +40,7 @@ func makeBatches(boutique, sha string, id state.RunID, changes []reconcile.Chang
 		}
 		out = append(out, state.Batch{Key: fmt.Sprintf("%s-b%05d", prefix, len(out)+1), Items: items})
 	}
-	return out
+	return out, nil
 }
 
 // keySafe keeps the characters an HTTP header value and a log line take as they are.
@@ -84,6 +92,7 @@ func (s *Site) recover(ctx context.Context) (resumed int, err error) {
 	if err != nil {
 		return resumed, err
 	}
+	defer s.rewriteMissingReports(ctx, runs)
 	for _, r := range runs {
 		if r.Status != state.StatusRunning {
 			continue
@@ -125,7 +134,7 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 		if len(runs) == 0 || runs[len(runs)-1] != b.RunID {
 			runs = append(runs, b.RunID)
 		}
-		results, err := s.shop.Push(ctx, b.Key, shopItems(b.Items))
+		results, err := s.sendBatch(ctx, b.Key, shopItems(b.Items))
 		if err != nil {
 			return i, fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
 		}
@@ -144,6 +153,47 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 		}
 	}
 	return len(pending), nil
+}
+
+// sendBatch sends one journaled batch and returns one result per item. A batch
+// the shop cannot take whole — journaled under an earlier configuration, or
+// refused as too large — goes in parts whose keys derive from its own, the same
+// parts and keys after a crash. A key the shop holds with another content (a
+// journal of a state file made again) is sent once more under a key derived from
+// this state file's id: the shop applied nothing under the first.
+func (s *Site) sendBatch(ctx context.Context, key string, items []shop.Item) ([]shop.Result, error) {
+	if limit := s.shop.Traits().MaxBatch; limit > 0 && len(items) > limit {
+		s.log.Warn().Str("batch", key).Int("items", len(items)).Int("shop_max", limit).
+			Msg("batch larger than the shop takes: sent in parts")
+		return s.sendParts(ctx, key, items, limit)
+	}
+	res, err := s.shop.Push(ctx, key, items)
+	switch {
+	case errors.Is(err, shop.ErrTooLarge) && len(items) > 1:
+		s.log.Warn().Str("batch", key).Int("items", len(items)).Msg("the shop refused the batch as too large: sent in halves")
+		return s.sendParts(ctx, key, items, (len(items)+1)/2)
+	case errors.Is(err, shop.ErrKeyReused) && !strings.HasSuffix(key, "-again"):
+		again := key + "-again"
+		s.log.Warn().Str("batch", key).Str("new_key", again).
+			Msg("the shop already holds this batch key with another content (a state file made again?): it applied nothing; sending under a new key")
+		return s.sendBatch(ctx, again, items)
+	case errors.Is(err, shop.ErrKeyReused):
+		return nil, fmt.Errorf("%w: the shop refused the key %q and its successor; is another connector pushing to this boutique with a copy of this state file?", err, key)
+	}
+	return res, err
+}
+
+// sendParts sends items in parts of at most size, each under key-pN.
+func (s *Site) sendParts(ctx context.Context, key string, items []shop.Item, size int) ([]shop.Result, error) {
+	out := make([]shop.Result, 0, len(items))
+	for part, i := 1, 0; i < len(items); part, i = part+1, i+size {
+		res, err := s.sendBatch(ctx, fmt.Sprintf("%s-p%d", key, part), items[i:min(i+size, len(items))])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res...)
+	}
+	return out, nil
 }
 
 // shopItems converts journal rows to the items the shop interface takes.

@@ -30,7 +30,7 @@ func (s *Site) finish(ctx context.Context, id state.RunID, end state.RunEnd, rep
 	}
 	path, err := s.writeReport(*rep)
 	if err != nil {
-		s.log.Warn().Err(err).Int64("run", int64(id)).Msg("write report")
+		s.log.Error().Err(err).Int64("run", int64(id)).Msg("report not written: the next start writes it again")
 	}
 	out.ReportPath = path
 	if up, ok := s.shop.(shop.Uploader); ok && s.cfg.Report.Upload {
@@ -89,14 +89,52 @@ func (s *Site) reportPath(rep report.Run) string {
 
 // writeReport writes the XLSX report to a temporary name and renames it, so a
 // reader never sees half a workbook; old reports past the retention are removed.
+// writtenReport returns the path of the run's report when it was written, "" when
+// it is missing.
+func (s *Site) writtenReport(rep report.Run) string {
+	path := s.reportPath(rep)
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	return path
+}
+
+// rewriteMissingReports writes again the reports of the recent runs whose report
+// is missing (a disk full when the run ended, a crash during the write), within
+// the reports' retention.
+func (s *Site) rewriteMissingReports(ctx context.Context, runs []state.Run) {
+	keep := time.Duration(s.cfg.Report.KeepDays) * 24 * time.Hour
+	for _, r := range runs {
+		if r.Status == state.StatusRunning || r.Finished.IsZero() || (keep > 0 && s.now().Sub(r.Finished) > keep) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.cfg.ReportDir(), report.ReportFile(r.Started, fmt.Sprint(r.ID)))); err == nil {
+			continue
+		}
+		rep, err := s.loadReport(ctx, r.ID)
+		if err != nil {
+			continue
+		}
+		if path, err := s.writeReport(rep); err != nil {
+			s.log.Error().Err(err).Int64("run", int64(r.ID)).Msg("report still not written")
+		} else {
+			s.log.Info().Int64("run", int64(r.ID)).Str("report", path).Msg("missing report written")
+		}
+	}
+}
+
 func (s *Site) writeReport(rep report.Run) (string, error) {
+	return s.writeReportWith(rep, report.Options{Language: s.cfg.Report.Language})
+}
+
+func (s *Site) writeReportWith(rep report.Run, opts report.Options) (string, error) {
 	path := s.reportPath(rep)
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return "", fmt.Errorf("create report: %w", err)
 	}
-	if err := report.Write(f, rep, report.Options{Language: s.cfg.Report.Language}); err != nil {
+	if err := report.Write(f, rep, opts); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return "", fmt.Errorf("write report %s: %w", path, err)

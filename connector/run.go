@@ -43,7 +43,7 @@ type Outcome struct {
 	Resumed     int // batches of an interrupted push sent first
 	Rejected    int
 	Held        []reconcile.GuardReason
-	ReportPath  string
+	ReportPath  string // "" when the report could not be written (the log says why; the next start writes it)
 	Duration    time.Duration
 }
 
@@ -189,7 +189,10 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 			return fail(err)
 		}
 	}
-	batches := makeBatches(s.cfg.Site.ID, ext.SHA256, id, changes, s.cfg.Push.BatchSize)
+	batches, err := s.makeBatches(ctx, ext.SHA256, id, changes)
+	if err != nil {
+		return fail(err)
+	}
 	log.Info().Int("rows", out.Rows).Int("matched", out.Matched).Int("changes", len(changes)).Int("batches", len(batches)).Msg("plan ready, pushing")
 	if err := s.pushRun(ctx, id, batches, end, &rep); err != nil {
 		// The journal keeps the batches and the run stays running: the next start
@@ -202,7 +205,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(err)
 	}
-	out.Status, out.Pushed, out.ReportPath = run.Status, run.Pushed, s.reportPath(rep)
+	out.Status, out.Pushed, out.ReportPath = run.Status, run.Pushed, s.writtenReport(rep)
 	if final, err := s.loadReport(ctx, id); err == nil {
 		out.Rejected = final.Counts.Rejected
 	}

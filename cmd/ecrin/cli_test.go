@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/ecrin-connect/ecrin/connector/demo"
 )
 
@@ -35,6 +37,20 @@ func TestCommandsOnADemoSite(t *testing.T) {
 	}
 	if _, err := os.Stat(strings.TrimSpace(strings.Split(out, "\n")[0])); err != nil {
 		t.Errorf("report 2 wrote %q: %v", out, err)
+	}
+	// --full adds every product and size the shop holds, streamed from the state.
+	out, code = run("report", "-q", "--full", "--config", cfg, "2")
+	if code != 0 {
+		t.Fatalf("report --full 2: exit %d\n%s", code, out)
+	}
+	book, err := excelize.OpenFile(strings.TrimSpace(strings.Split(out, "\n")[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.GetRows("Tous les produits")
+	book.Close()
+	if err != nil || len(rows) < 300 || rows[0][0] != "Référence" {
+		t.Errorf("full list: %d rows, %v", len(rows), err)
 	}
 	if out, code = run("approve", "-q", "--config", cfg, "1"); code != 1 || !strings.Contains(out, "only a held run can be approved") {
 		t.Errorf("approve of a done run: exit %d\n%s", code, out)

@@ -66,10 +66,13 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 
 // onRun is the shape of report, approve and rollback: flags, one RUN argument, the
 // site opened, then the command's own work.
-func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Context, site *cliSite, id state.RunID) error) int {
+func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Context, site *cliSite, id state.RunID) error, flags ...func(*flag.FlagSet)) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf := addSiteFlags(fs)
+	for _, f := range flags {
+		f(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -91,12 +94,15 @@ func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Con
 }
 
 func runReport(args []string, stdout, stderr io.Writer) int {
+	var full bool
 	return onRun("report", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
-		path, err := site.Report(ctx, id)
+		path, err := site.ReportFull(ctx, id, full)
 		if err == nil {
 			fmt.Fprintln(stdout, path)
 		}
 		return err
+	}, func(fs *flag.FlagSet) {
+		fs.BoolVar(&full, "full", false, "add the sheet of every product and size as the shop holds them now (streamed from the state file)")
 	})
 }
 

@@ -85,7 +85,10 @@ func printOutcome(w io.Writer, o connector.Outcome) {
 	for _, r := range o.Held {
 		fmt.Fprintf(w, "  held: %s — %s\n", r.Code, r.Message)
 	}
-	if o.ReportPath != "" {
+	switch {
+	case o.ReportPath != "":
 		fmt.Fprintf(w, "  report       %s\n", o.ReportPath)
+	case o.RunID != 0:
+		fmt.Fprintf(w, "  report       NOT WRITTEN (see the log); the next start writes it again\n")
 	}
 }

@@ -109,44 +109,75 @@ func (b *book) sheet(name string) (string, error) {
 // table writes a sheet of n rows under a frozen, filterable header. each is called
 // for i in [0, n) and fills row, a slice of len(cols) reused from row to row.
 func (b *book) table(name string, cols []column, n int, each func(i int, row []any)) error {
-	title, err := b.sheet(name)
+	t, err := b.openTable(name, cols, n)
 	if err != nil {
 		return err
+	}
+	for i := range n {
+		each(i, t.row)
+		if err := t.add(); err != nil {
+			return err
+		}
+	}
+	return t.close()
+}
+
+// tableWriter streams the rows of one sheet: fill row, add, and close at the end.
+type tableWriter struct {
+	b     *book
+	title string
+	cols  []column
+	sw    *excelize.StreamWriter
+	row   []any // the next row, filled by the caller, cleared by add
+	n     int   // rows written
+}
+
+// openTable starts a sheet of n rows (n sets the autofilter's range).
+func (b *book) openTable(name string, cols []column, n int) (*tableWriter, error) {
+	title, err := b.sheet(name)
+	if err != nil {
+		return nil, err
 	}
 	last, _ := excelize.CoordinatesToCellName(len(cols), n+1)
 	// The autofilter is set on the worksheet before streaming: the StreamWriter
 	// copies it after the rows when it flushes.
 	if err := b.f.AutoFilter(title, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("set autofilter on sheet %q: %w", title, err)
+		return nil, fmt.Errorf("set autofilter on sheet %q: %w", title, err)
 	}
 	if err := b.printLayout(title); err != nil {
-		return err
+		return nil, err
 	}
 	sw, err := b.stream(title, cols)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	head := make([]any, len(cols))
 	for c, col := range cols {
 		head[c] = excelize.Cell{StyleID: b.header, Value: b.label(col)}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
-		return fmt.Errorf("write header of sheet %q: %w", title, err)
+		return nil, fmt.Errorf("write header of sheet %q: %w", title, err)
 	}
-	row := make([]any, len(cols))
-	for i := range n {
-		clear(row)
-		each(i, row)
-		for c, col := range cols {
-			row[c] = b.cell(col.kind, row[c])
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return fmt.Errorf("write row %d of sheet %q: %w", i+2, title, err)
-		}
+	return &tableWriter{b: b, title: title, cols: cols, sw: sw, row: make([]any, len(cols))}, nil
+}
+
+// add writes the filled row and clears it for the next.
+func (t *tableWriter) add() error {
+	for c, col := range t.cols {
+		t.row[c] = t.b.cell(col.kind, t.row[c])
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("write sheet %q: %w", title, err)
+	cell, _ := excelize.CoordinatesToCellName(1, t.n+2)
+	if err := t.sw.SetRow(cell, t.row); err != nil {
+		return fmt.Errorf("write row %d of sheet %q: %w", t.n+2, t.title, err)
+	}
+	t.n++
+	clear(t.row)
+	return nil
+}
+
+func (t *tableWriter) close() error {
+	if err := t.sw.Flush(); err != nil {
+		return fmt.Errorf("write sheet %q: %w", t.title, err)
 	}
 	return nil
 }

@@ -31,12 +31,12 @@ func sampleRun() Run {
 			{Code: GuardMatchDrop, Detail: "91.7 → 68.0"},
 		}},
 		Published: []Outcome{
-			{Brand: "Tissot", Ref: "T120.407.17.041.00", ProductID: "p1", Availability: "in_stock", Quantity: 3, PriceCents: 129000, Reason: "in_stock", Source: "stock_20261122.csv:2"},
-			{Brand: "Pandora", Ref: "590702HV", Size: "52", ProductID: "p2", VariantID: "v52", Availability: "preorder", Quantity: 0, PriceCents: 8999, RestockDays: 15, Reason: "preorder", Source: "stock_20261122.csv:7"},
+			{Brand: "Tissot", Ref: "T120.407.17.041.00", ProductID: "p1", Availability: "in_stock", Quantity: 3, PriceCents: 129000, Reason: "in_stock", Source: "stock_20261122.csv:2", Change: "quantity,price"},
+			{Brand: "Pandora", Ref: "590702HV", Size: "52", ProductID: "p2", VariantID: "v52", Availability: "preorder", Quantity: 0, PriceCents: 8999, RestockDays: 15, Reason: "preorder", Source: "stock_20261122.csv:7", Change: "new"},
 			{Brand: "Pandora", Ref: "590702HV", Size: "54", ProductID: "p2", VariantID: "v54", Availability: "backorder", Quantity: 0, PriceCents: 123456789, RestockDays: 21, Reason: "backorder", Source: "stock_20261122.csv:8"},
 		},
 		Unpublished: []Outcome{
-			{Brand: "Tissot", Ref: "T006.407.11.033.00", ProductID: "p9", Availability: "unavailable", Reason: "absent"},
+			{Brand: "Tissot", Ref: "T006.407.11.033.00", ProductID: "p9", Availability: "unavailable", Reason: "absent", Change: "offline"},
 			{Brand: "Tissot", Ref: "T101.410.11.031.00", ProductID: "p10", Availability: "unavailable", Reason: "excluded", Source: "stock_20261122.csv:40"},
 		},
 		Unmatched: []Unmatched{
@@ -69,6 +69,10 @@ func sampleRun() Run {
 		},
 		Rejections: []Rejection{
 			{Ref: "T120.407.17.041.00", ProductID: "p1", Reason: "price below the floor", Source: "stock_20261122.csv:2"},
+		},
+		SoldOnline: []SoldOnline{
+			{Order: "W000042", PlacedAt: time.Date(2026, 11, 21, 13, 2, 11, 0, time.UTC), Ref: "590702HV", Size: "52",
+				Quantity: 1, ProductID: "p2", VariantID: "v52"},
 		},
 	}
 }

@@ -70,21 +70,26 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		}
 		return b
 	}
-	for _, d := range plan.Decisions {
+	for i := range plan.Decisions {
+		if d := &plan.Decisions[i]; d.VariantID == "" && d.Lines > 0 { // a product's decision sums its sizes' lines
+			b := brand(brandOf[d.ProductID])
+			b.Matched += int(d.Lines)
+			b.Lines += int(d.Lines)
+		}
+	}
+	// The night first: only what changed tonight is listed; the whole catalog is
+	// `ecrin report RUN --full`, from the state.
+	for _, c := range f.Changes {
+		d := &c.Decision
 		o := Outcome{
 			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
 			Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents,
-			RestockDays: d.RestockDays, Reason: d.Reason.String(), Source: d.Source,
+			RestockDays: d.RestockDays, Reason: d.Reason.String(), Source: d.Source, Change: changeOf(c),
 		}
 		if d.Published {
 			run.Published = append(run.Published, o)
 		} else {
 			run.Unpublished = append(run.Unpublished, o)
-		}
-		if d.VariantID == "" && d.Lines > 0 { // a product's decision sums its sizes' lines
-			b := brand(o.Brand)
-			b.Matched += int(d.Lines)
-			b.Lines += int(d.Lines)
 		}
 	}
 	fd := plan.Findings
@@ -153,6 +158,34 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	sortBrands(run.Brands)
 	return run
+}
+
+// changeOf says what a change changes, as Change… codes.
+func changeOf(c reconcile.Change) string {
+	p := c.Previous
+	if p == nil {
+		return ChangeNew
+	}
+	var codes []string
+	switch {
+	case c.Published && !p.Published:
+		codes = append(codes, ChangeOnline)
+	case !c.Published && p.Published:
+		codes = append(codes, ChangeOffline)
+	}
+	if c.Availability != p.Availability {
+		codes = append(codes, ChangeAvailability)
+	}
+	if c.Quantity != p.Quantity {
+		codes = append(codes, ChangeQuantity)
+	}
+	if c.PriceCents != p.PriceCents {
+		codes = append(codes, ChangePrice)
+	}
+	if c.RestockDays != p.RestockDays {
+		codes = append(codes, ChangeRestock)
+	}
+	return strings.Join(codes, ",")
 }
 
 // problem turns an ERP reader's problem into a report row.

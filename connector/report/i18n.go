@@ -8,6 +8,23 @@ import (
 // Options choose how a report is written.
 type Options struct {
 	Language string // "fr" (default when empty) or "en"
+	// Full, when set, adds the sheet of every product and size as the shop holds
+	// it (`ecrin report RUN --full`), streamed: the list is never held in memory.
+	Full FullList
+}
+
+// FullList streams the whole product list: it calls count once with the number of
+// items, then add for each, in order.
+type FullList func(count func(n int) error, add func(FullItem) error) error
+
+// FullItem is one product (VariantID empty) or size, as the shop holds it.
+type FullItem struct {
+	Ref, Size, ProductID, VariantID string
+	Published                       bool
+	Availability                    string
+	Quantity                        int
+	PriceCents                      int64
+	RestockDays                     int
 }
 
 // lang is a language of the translation table: an index into its entries.
@@ -53,8 +70,8 @@ func (l lang) date(t time.Time, zone *time.Location) string {
 var texts = map[string][2]string{
 	// Sheets.
 	"sheet.summary":        {"Synthèse", "Summary"},
-	"sheet.published":      {"Publiés", "Published"},
-	"sheet.unpublished":    {"Dépubliés", "Unpublished"},
+	"sheet.published":      {"Publiés ou changés ce soir", "Online, changed tonight"},
+	"sheet.unpublished":    {"Dépubliés ce soir", "Offline, changed tonight"},
 	"sheet.unmatched":      {"Références inconnues", "Unmatched references"},
 	"sheet.ambiguous":      {"Références ambiguës", "Ambiguous references"},
 	"sheet.unmapped":       {"Marques non mappées", "Unmapped brands"},
@@ -63,6 +80,8 @@ var texts = map[string][2]string{
 	"sheet.sizes_no_price": {"Tailles sans prix", "Sizes without price"},
 	"sheet.rejections":     {"Rejets de la boutique", "Shop rejections"},
 	"sheet.sold_online":    {"Vendus en ligne, pas en caisse", "Sold online, not in the till"},
+	"sheet.full":           {"Tous les produits", "All products"},
+	"col.published":        {"Publié", "Published"},
 	"sheet.rewrite":        {"Références à réécrire", "References to rewrite"},
 	"sheet.no_counterpart": {"Sans correspondance", "No counterpart"},
 
@@ -107,43 +126,51 @@ var texts = map[string][2]string{
 	"sum.reasons":        {"Motifs du verdict", "Verdict reasons"},
 
 	// Columns.
-	"col.source":       {"Ligne source", "Source line"},
-	"col.brand":        {"Marque", "Brand"},
-	"col.erp_brand":    {"Marque (ERP)", "Brand (ERP)"},
-	"col.ref":          {"Référence", "Reference"},
-	"col.erp_ref":      {"Référence ERP", "ERP reference"},
-	"col.key":          {"Clé de correspondance", "Matching key"},
-	"col.candidates":   {"Produits du catalogue", "Catalog products"},
-	"col.size":         {"Taille", "Size"},
-	"col.product":      {"Produit", "Product"},
-	"col.variant":      {"Déclinaison", "Variant"},
-	"col.availability": {"Disponibilité", "Availability"},
-	"col.quantity":     {"Quantité", "Quantity"},
-	"col.price":        {"Prix", "Price"},
-	"col.restock_days": {"Délai (jours)", "Delay (days)"},
-	"col.reason":       {"Motif", "Reason"},
-	"col.qty":          {"Stock", "Stock"},
-	"col.suggestion":   {"Suggestion %d", "Suggestion %d"},
-	"col.distance":     {"Distance %d", "Distance %d"},
-	"col.lines":        {"Lignes", "Lines"},
-	"col.matched":      {"Trouvées", "Matched"},
-	"col.unmatched":    {"Inconnues", "Unmatched"},
-	"col.rate":         {"Taux", "Rate"},
-	"col.severity":     {"Gravité", "Severity"},
-	"col.problem":      {"Problème", "Problem"},
-	"col.field":        {"Champ", "Field"},
-	"col.value":        {"Valeur lue", "Value read"},
-	"col.old_price":    {"Ancien prix", "Old price"},
-	"col.new_price":    {"Nouveau prix", "New price"},
-	"col.shop_reason":  {"Motif de la boutique", "Shop's reason"},
-	"col.order":        {"Commande web", "Web order"},
-	"col.placed_at":    {"Passée le", "Placed at"},
-	"col.subtracted":   {"Déduit par ecrin", "Subtracted by ecrin"},
-	"col.catalog_ref":  {"Référence catalogue proposée", "Suggested catalog reference"},
-	"col.rule":         {"Règle appliquée", "Rule applied"},
-	"col.same_brand":   {"Même marque", "Same brand"},
-	"col.one_distance": {"Distance", "Distance"},
-	"col.alternatives": {"Autres propositions", "Other suggestions"},
+	"col.source":          {"Ligne source", "Source line"},
+	"col.brand":           {"Marque", "Brand"},
+	"col.erp_brand":       {"Marque (ERP)", "Brand (ERP)"},
+	"col.ref":             {"Référence", "Reference"},
+	"col.erp_ref":         {"Référence ERP", "ERP reference"},
+	"col.key":             {"Clé de correspondance", "Matching key"},
+	"col.candidates":      {"Produits du catalogue", "Catalog products"},
+	"col.size":            {"Taille", "Size"},
+	"col.product":         {"Produit", "Product"},
+	"col.variant":         {"Déclinaison", "Variant"},
+	"col.availability":    {"Disponibilité", "Availability"},
+	"col.quantity":        {"Quantité", "Quantity"},
+	"col.price":           {"Prix", "Price"},
+	"col.restock_days":    {"Délai (jours)", "Delay (days)"},
+	"col.reason":          {"Motif", "Reason"},
+	"col.qty":             {"Stock", "Stock"},
+	"col.suggestion":      {"Suggestion %d", "Suggestion %d"},
+	"col.distance":        {"Distance %d", "Distance %d"},
+	"col.lines":           {"Lignes", "Lines"},
+	"col.matched":         {"Trouvées", "Matched"},
+	"col.unmatched":       {"Inconnues", "Unmatched"},
+	"col.rate":            {"Taux", "Rate"},
+	"col.severity":        {"Gravité", "Severity"},
+	"col.problem":         {"Problème", "Problem"},
+	"col.field":           {"Champ", "Field"},
+	"col.value":           {"Valeur lue", "Value read"},
+	"col.old_price":       {"Ancien prix", "Old price"},
+	"col.new_price":       {"Nouveau prix", "New price"},
+	"col.shop_reason":     {"Motif de la boutique", "Shop's reason"},
+	"col.order":           {"Commande web", "Web order"},
+	"col.change":          {"Changement de ce soir", "Tonight's change"},
+	"change.new":          {"premier envoi", "first push"},
+	"change.online":       {"mis en ligne", "put online"},
+	"change.offline":      {"retiré", "taken offline"},
+	"change.availability": {"disponibilité", "availability"},
+	"change.quantity":     {"quantité", "quantity"},
+	"change.price":        {"prix", "price"},
+	"change.restock":      {"délai", "restock delay"},
+	"col.placed_at":       {"Passée le", "Placed at"},
+	"col.subtracted":      {"Déduit par ecrin", "Subtracted by ecrin"},
+	"col.catalog_ref":     {"Référence catalogue proposée", "Suggested catalog reference"},
+	"col.rule":            {"Règle appliquée", "Rule applied"},
+	"col.same_brand":      {"Même marque", "Same brand"},
+	"col.one_distance":    {"Distance", "Distance"},
+	"col.alternatives":    {"Autres propositions", "Other suggestions"},
 
 	"yes": {"oui", "yes"},
 	"no":  {"non", "no"},

@@ -116,7 +116,19 @@ type Outcome struct {
 	RestockDays  int    `json:"restock_days,omitempty"`
 	Reason       string `json:"reason"` // a reconcile.Reason… code
 	Source       string `json:"source,omitempty"`
+	Change       string `json:"change,omitempty"` // what changed tonight: Change… codes, comma-separated
 }
+
+// What a night changed for a target (Outcome.Change).
+const (
+	ChangeNew          = "new"          // never pushed before
+	ChangeOnline       = "online"       // published tonight
+	ChangeOffline      = "offline"      // unpublished tonight
+	ChangeAvailability = "availability" // in stock, pre-order, backorder…
+	ChangeQuantity     = "quantity"
+	ChangePrice        = "price"
+	ChangeRestock      = "restock" // the announced delay
+)
 
 // Unmatched is an ERP reference that matched no catalog product.
 type Unmatched struct {

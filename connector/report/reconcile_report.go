@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"io"
 	"strings"
 )
@@ -20,6 +21,11 @@ func Write(w io.Writer, run Run, opts Options) error {
 		writeSoldOnline,
 	} {
 		if err := write(b, &run); err != nil {
+			return err
+		}
+	}
+	if opts.Full != nil {
+		if err := writeFull(b, opts.Full); err != nil {
 			return err
 		}
 	}
@@ -70,6 +76,7 @@ var outcomeCols = []column{
 	{label: "col.price", width: 13, kind: money},
 	{label: "col.restock_days", width: 12, kind: number},
 	{label: "col.reason", width: 30},
+	{label: "col.change", width: 28},
 }
 
 func outcomes(b *book, sheet string, list []Outcome) error {
@@ -79,6 +86,13 @@ func outcomes(b *book, sheet string, list []Outcome) error {
 		row[6], row[7], row[8], row[10] = b.l.t(o.Availability), o.Quantity, o.PriceCents, b.l.t(o.Reason)
 		if o.RestockDays > 0 {
 			row[9] = o.RestockDays
+		}
+		if o.Change != "" {
+			codes := strings.Split(o.Change, ",")
+			for j, c := range codes {
+				codes[j] = b.l.t("change." + c)
+			}
+			row[11] = strings.Join(codes, ", ")
 		}
 	})
 }
@@ -236,4 +250,40 @@ func writeSoldOnline(b *book, r *Run) error {
 		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = o.Order, b.l.date(o.PlacedAt, b.zone), o.Ref, o.Size, o.Quantity, o.ProductID, o.VariantID
 		row[7] = b.l.yesNo(o.Subtracted)
 	})
+}
+
+var fullCols = []column{
+	{label: "col.ref", width: 22},
+	{label: "col.size", width: 9},
+	{label: "col.product", width: 12},
+	{label: "col.variant", width: 12},
+	{label: "col.published", width: 9},
+	{label: "col.availability", width: 16},
+	{label: "col.quantity", width: 10, kind: number},
+	{label: "col.price", width: 13, kind: money},
+	{label: "col.restock_days", width: 12, kind: number},
+}
+
+// writeFull streams every product and size as the shop holds them.
+func writeFull(b *book, list FullList) error {
+	var t *tableWriter
+	err := list(func(n int) (err error) {
+		t, err = b.openTable("sheet.full", fullCols, n)
+		return err
+	}, func(it FullItem) error {
+		r := t.row
+		r[0], r[1], r[2], r[3], r[4] = it.Ref, it.Size, it.ProductID, it.VariantID, b.l.yesNo(it.Published)
+		r[5], r[6], r[7] = b.l.t(it.Availability), it.Quantity, it.PriceCents
+		if it.RestockDays > 0 {
+			r[8] = it.RestockDays
+		}
+		return t.add()
+	})
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		return errors.New("full product list: no count given")
+	}
+	return t.close()
 }

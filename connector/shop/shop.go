@@ -13,6 +13,7 @@ package shop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -149,6 +150,15 @@ func (Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
 // OpenFunc opens a shop of one kind from its settings block (the whole `shop:`
 // block of the configuration; nil for none).
 type OpenFunc func(settings *yaml.Node, env Env) (Shop, error)
+
+// Errors a kind wraps so that the run can react whatever the kind.
+var (
+	// ErrKeyReused: the shop already holds the batch's idempotency key with
+	// another content, and applied nothing.
+	ErrKeyReused = errors.New("idempotency key already used for another batch")
+	// ErrTooLarge: the shop refused the batch as too large, and applied nothing.
+	ErrTooLarge = errors.New("batch too large for the shop")
+)
 
 // DefaultKind is the kind of a configuration that names none: ecrin's own protocol.
 const DefaultKind = "ecrin"

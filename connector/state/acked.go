@@ -25,6 +25,40 @@ func scanAcked(sc interface{ Scan(...any) error }) (reconcile.Decision, error) {
 	return d, err
 }
 
+// EachAcked calls fn with the number of acknowledged targets, then with each of
+// them by product then variant, from one snapshot, holding one row at a time: the
+// full product list of a report at any catalog size.
+func (s *Store) EachAcked(ctx context.Context, count func(n int) error, fn func(d reconcile.Decision) error) error {
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM acked`).Scan(&n); err != nil {
+			return err
+		}
+		if err := count(n); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+ackedColumns+` FROM acked ORDER BY product_id, variant_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanAcked(rows)
+			if err != nil {
+				return err
+			}
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("read acknowledged state: %w", err)
+	}
+	return nil
+}
+
 // Acked returns what the shop last acknowledged for each product and variant: the
 // state reconcile.Diff compares a new plan with. It is the shop's state only once
 // no batch is pending: resume Pending first. Decisions come back without Reason,

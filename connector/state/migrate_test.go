@@ -53,10 +53,10 @@ func tables(t *testing.T, db *sql.DB) string {
 
 func TestMigrateFresh(t *testing.T) {
 	s, _ := openTemp(t)
-	if got, want := version(t, s.db), 2; got != want {
+	if got, want := version(t, s.db), 3; got != want {
 		t.Errorf("version %d, want %d", got, want)
 	}
-	want := "acked aliases batches item_results replaced run_data runs"
+	want := "acked aliases batches item_results meta replaced run_data runs"
 	if got := tables(t, s.db); got != want {
 		t.Errorf("tables %q, want %q", got, want)
 	}
@@ -85,8 +85,11 @@ func TestMigrateFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got := version(t, s.db); got != 2 {
-		t.Errorf("version %d after upgrade, want 2", got)
+	if got := version(t, s.db); got != 3 {
+		t.Errorf("version %d after upgrade, want 3", got)
+	}
+	if id, err := s.StateID(ctx); err != nil || len(id) != 12 {
+		t.Errorf("state id after upgrade %q, %v: want 12 hex digits", id, err)
 	}
 	r, err := s.Run(ctx, 1)
 	if err != nil {
@@ -175,5 +178,23 @@ func TestLoadMigrations(t *testing.T) {
 				t.Errorf("versions %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestStateIDsDiffer: two state files never share an id (idempotency keys carry it).
+func TestStateIDsDiffer(t *testing.T) {
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for range 5 {
+		s, _ := openTemp(t)
+		id, err := s.StateID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := s.StateID(ctx)
+		if len(id) != 12 || seen[id] || again != id {
+			t.Fatalf("state id %q (again %q), seen before: %v", id, again, seen[id])
+		}
+		seen[id] = true
 	}
 }

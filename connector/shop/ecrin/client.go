@@ -167,6 +167,18 @@ func (c *Client) once(ctx context.Context, method string, u *url.URL, body []byt
 	return resp, data, nil
 }
 
+// Unwrap maps the protocol's refusals the run reacts to onto the shop package's
+// errors: a key reused with another body, a batch too large.
+func (e *StatusError) Unwrap() error {
+	switch {
+	case e.Status == http.StatusUnprocessableEntity && e.Code == "idempotency_key_reused":
+		return shop.ErrKeyReused
+	case e.Status == http.StatusRequestEntityTooLarge:
+		return shop.ErrTooLarge
+	}
+	return nil
+}
+
 func statusError(status int, body []byte) *StatusError {
 	e := &StatusError{Status: status}
 	var b struct {
