@@ -196,7 +196,9 @@ const separators = "-/_. "
 // Stem is the reference shared by a sized product's variant SKUs: each SKU without
 // its last segment (after the last '-', '/', '_', '.' or space) when they all
 // agree ("BG-SOL-750-50", "BG-SOL-750-52" → "BG-SOL-750"); otherwise their longest
-// common prefix, without trailing separators.
+// common prefix, cut back to a separator when it ends inside a segment
+// ("AR3-48-X48", "AR3-58-X58" → "AR3"), without trailing separators. A single SKU
+// without a separator is its own reference.
 func Stem(skus []string) string {
 	if len(skus) == 0 {
 		return ""
@@ -219,13 +221,22 @@ func Stem(skus []string) string {
 		return stem
 	}
 	prefix := strings.TrimSpace(skus[0])
+	cutMid := false // the prefix ends inside a segment of some SKU
 	for _, s := range skus[1:] {
 		s = strings.TrimSpace(s)
 		n := 0
 		for n < len(prefix) && n < len(s) && prefix[n] == s[n] {
 			n++
 		}
+		if n < len(prefix) && n < len(s) {
+			cutMid = true
+		}
 		prefix = prefix[:n]
+	}
+	if cutMid && !strings.ContainsAny(prefix[max(len(prefix)-1, 0):], separators) {
+		if i := strings.LastIndexAny(prefix, separators); i >= 0 {
+			prefix = prefix[:i]
+		}
 	}
 	return strings.TrimRight(prefix, separators)
 }

@@ -19,7 +19,7 @@ const (
 	DefaultCategoryFacet   = "category"
 	DefaultBackorderLimit  = 10
 	DefaultMaxBatch        = 100
-	DefaultPageSize        = 100
+	DefaultPageSize        = 50
 	DefaultTimeout         = 60 * time.Second
 
 	MaxMaxBatch = 1000 // Vendure's default adminListQueryLimit bounds the look-ups of one batch
@@ -74,7 +74,7 @@ type Options struct {
 	OpenStates []string `yaml:"open_order_states"`
 
 	MaxBatch     int           `yaml:"max_batch"` // items per Push (default 100, at most 1000)
-	PageSize     int           `yaml:"page_size"` // products per catalog page (default 100)
+	PageSize     int           `yaml:"page_size"` // products per catalog page (default 50)
 	Timeout      time.Duration `yaml:"timeout"`   // one HTTP attempt (default 60s)
 	MaxRetries   int           `yaml:"max_retries"`
 	BackoffBase  time.Duration `yaml:"backoff_base"`

@@ -177,7 +177,7 @@ async function main() {
         await facetValues('brand', 'Marque', products.map(p => p.brand));
         await facetValues('category', 'Catégorie', products.filter(p => p.category).map(p => p.category));
         await facetValues('boutique', 'Boutique', [set]);
-        const width = 8; // 8 products at a time
+        const width = 1; // in parallel lanes it is not faster: SQLite writes one at a time
         for (let i = 0; i < products.length; i += width) {
             await Promise.all(products.slice(i, i + width).map(p => createProduct(set, p)));
         }
