@@ -11,6 +11,7 @@ import (
 
 	"github.com/ecrin-connect/ecrin/connector"
 	"github.com/ecrin-connect/ecrin/connector/config"
+	"github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/shop/vendure"
 	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -33,7 +34,7 @@ func TestVendureTwoNights(t *testing.T) {
 	}
 	text := string(demoYAML)
 	text = text[strings.Index(text, "mapping:"):strings.Index(text, "report:")]
-	t.Setenv("ECRIN_TEST_VENDURE_PASSWORD", string(pw))
+	t.Setenv("ECRIN_TEST_VENDURE_PASSWORD", pw)
 	text = fmt.Sprintf(`site: {id: demo-vendure, name: Démo Vendure}
 data_dir: %s
 erp: {profile: bijou3}
@@ -62,7 +63,7 @@ shop:
 		t.Fatal(err)
 	}
 	defer site.Close()
-	a, err := vendure.New(o, pw)
+	a, err := vendure.New(o, shop.Secret(pw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,10 @@ shop:
 				products = append(products, tg.ProductID)
 			}
 		}
-		variantsOf := vendure.VariantsOf(t, a, products...)
+		variantsOf, err := a.ProductVariants(ctx, products...)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var ids []string
 		for tg := range acked {
 			if tg.VariantID != "" {
@@ -116,8 +120,11 @@ shop:
 		for _, vs := range variantsOf {
 			ids = append(ids, vs...)
 		}
-		st := vendure.StatesOf(t, a, ids...)
-		checkStock := func(tg reconcile.Target, s vendure.VariantState, d reconcile.Decision) {
+		st, err := a.Holdings(ctx, ids...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkStock := func(tg reconcile.Target, s vendure.Holding, d reconcile.Decision) {
 			threshold := 0
 			if d.Availability == reconcile.Preorder || d.Availability == reconcile.Backorder {
 				threshold = -vendure.DefaultBackorderLimit

@@ -50,50 +50,14 @@ func newReal(t testing.TB, set string) *Adapter {
 	return a
 }
 
-// variantState is what Vendure holds for one variant.
-type variantState struct {
-	Enabled        bool   `json:"enabled"`
-	ProductEnabled bool   `json:"-"`
-	Price          int64  `json:"priceWithTax"` // the channel's prices include tax
-	StockLevel     string `json:"stockLevel"`   // IN_STOCK, OUT_OF_STOCK, LOW_STOCK: from the saleable stock
-	Threshold      int    `json:"outOfStockThreshold"`
-	UseGlobal      bool   `json:"useGlobalOutOfStockThreshold"`
-	OnHand         int    `json:"-"`
-	Allocated      int    `json:"-"`
-	RestockDays    *int   `json:"-"`
-}
+type variantState = Holding
 
 // states reads the variants of ids.
 func states(t testing.TB, a *Adapter, ids ...string) map[string]variantState {
 	t.Helper()
-	var out struct {
-		ProductVariants struct {
-			Items []struct {
-				ID string `json:"id"`
-				variantState
-				Product     struct{ Enabled bool }                      `json:"product"`
-				StockLevels []struct{ StockOnHand, StockAllocated int } `json:"stockLevels"`
-				Custom      struct{ EcrinRestockDays *int }             `json:"customFields"`
-			} `json:"items"`
-		} `json:"productVariants"`
-	}
-	err := a.gql(context.Background(), "States", `query States($options: ProductVariantListOptions) { productVariants(options: $options) { items {
-		id enabled priceWithTax stockLevel outOfStockThreshold useGlobalOutOfStockThreshold product { enabled }
-		stockLevels { stockOnHand stockAllocated } customFields { ecrinRestockDays } } } }`,
-		map[string]any{"options": map[string]any{"take": len(ids), "filter": map[string]any{"id": map[string]any{"in": ids}}}}, &out)
+	m, err := a.Holdings(context.Background(), ids...)
 	if err != nil {
 		t.Fatal(err)
-	}
-	m := map[string]variantState{}
-	for _, v := range out.ProductVariants.Items {
-		s := v.variantState
-		s.ProductEnabled = v.Product.Enabled
-		for _, l := range v.StockLevels {
-			s.OnHand += l.StockOnHand
-			s.Allocated += l.StockAllocated
-		}
-		s.RestockDays = v.Custom.EcrinRestockDays
-		m[v.ID] = s
 	}
 	return m
 }
