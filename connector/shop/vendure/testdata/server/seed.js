@@ -5,7 +5,8 @@
 //
 // Sets: "adapter" (a ring with sizes, a chain, a watch: the adapter's tests),
 // "demo" (the demo boutique's catalog, connector/demo/data/catalog.json: the
-// two-night test through the whole connector), "bench" (1,000 rings × 10 sizes =
+// two-night test through the whole connector), NAME=FILE (a catalog in the engine's
+// JSON form, as the set NAME: the crash test's generated boutique), "bench" (1,000 rings × 10 sizes =
 // 10,000 variants: the push measurement). Default: adapter demo. Each set's
 // products carry the facet value boutique:<set>, which is how a site says which
 // products ecrin manages (managed_facet). A set already seeded is skipped.
@@ -136,14 +137,21 @@ function adapterSet() {
     ];
 }
 
-function demoSet() {
-    const file = path.join(__dirname, '..', '..', '..', '..', 'demo', 'data', 'catalog.json');
+// catalogSet reads a catalog in the engine's JSON form (connector/demo/data/catalog.json):
+// [{id, brand, ref, category, declinable, variants: [{id, size}], published}]. A
+// non-declinable product's SKU is its ref; a size's is REF-SIZE (size without
+// spaces or punctuation), so that the adapter finds the ref as the SKUs' stem.
+function catalogSet(file) {
     const catalog = JSON.parse(fs.readFileSync(file, 'utf8'));
     return catalog.map(p => ({
         key: p.id, name: `${p.brand} ${p.ref}`, brand: p.brand, category: p.category, enabled: p.published,
         sku: p.ref, price: 10000,
         sizes: p.declinable ? p.variants.map(v => ({ size: v.size, sku: `${p.ref}-${v.size.replace(/[^0-9A-Za-z]/g, "").toUpperCase()}`, price: 10000 })) : null,
     }));
+}
+
+function demoSet() {
+    return catalogSet(path.join(__dirname, '..', '..', '..', '..', 'demo', 'data', 'catalog.json'));
 }
 
 function benchSet() {
@@ -165,7 +173,12 @@ async function main() {
         { u: 'superadmin', p: password });
     await setup();
     const sets = process.argv.slice(2);
-    for (const set of sets.length ? sets : ['adapter', 'demo']) {
+    for (let set of sets.length ? sets : ['adapter', 'demo']) {
+        if (set.includes('=')) { // name=catalog.json: a catalog file, as a set of its own
+            const [name, file] = set.split('=');
+            builders[name] = () => catalogSet(file);
+            set = name;
+        }
         if (!builders[set]) throw new Error(`unknown set ${set} (known: ${Object.keys(builders).join(', ')})`);
         const { facets: f } = await call(`query Seeded { facets(options: { filter: { code: { eq: "boutique" } } }) { items { values { code } } } }`);
         if (f.items.some(x => x.values.some(v => v.code === set))) {
