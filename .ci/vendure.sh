@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a real Vendure server (npm @vendure/core 3.x, SQLite through
 # better-sqlite3) on 127.0.0.1 for the vendure shop kind's integration tests
-# (connector/shop/vendure, TestVendure*; cmd/ecrin TestVendureCrashMidPush).
+# (connector/shop/vendure, TestVendure*; cmd/ecrin TestVendureCrashMidPush with
+# ECRIN_INTEGRATION=1).
 # Installs the npm project in connector/shop/vendure/testdata/server (npm ci),
 # starts the server in the background on a fresh SQLite file, waits until its
 # Admin API answers, seeds it (seed.js: the adapter's products, the demo
