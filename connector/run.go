@@ -104,7 +104,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(err)
 	}
 
-	catalog, err := s.shop.Catalog(ctx)
+	resync, err := s.resyncDue(ctx, started)
+	if err != nil {
+		return fail(err)
+	}
+	catalog, err := s.catalog(ctx, resync)
 	if err != nil {
 		return fail(fmt.Errorf("fetch catalog: %w", err))
 	}
@@ -144,10 +148,6 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(err)
 	}
 	changes := reconcile.DiffAcked(plan.Decisions, acked)
-	resync, err := s.resyncDue(ctx, started)
-	if err != nil {
-		return fail(err)
-	}
 	if resync {
 		changes = everything(plan.Decisions, acked)
 		log.Info().Int("items", len(changes)).Msg("full resync: every decision is pushed again")
@@ -220,6 +220,44 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	out.Duration = s.now().Sub(started)
 	log.Info().Int("pushed", out.Pushed).Str("report", out.ReportPath).Dur("took", out.Duration).Msg("run done")
 	return out, nil
+}
+
+// catalog returns the shop's catalog. A shop that can say what changed
+// (shop.CatalogDeltas) sends only that: the catalog is kept in the state file and
+// updated. It is fetched whole the first time, on a full resync, and when the shop
+// no longer knows the kept cursor.
+func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, error) {
+	d, ok := s.shop.(shop.CatalogDeltas)
+	if !ok {
+		return s.shop.Catalog(ctx)
+	}
+	cursor, err := s.store.CatalogCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cursor != "" && !whole {
+		changed, removed, next, err := d.CatalogChanges(ctx, cursor)
+		switch {
+		case errors.Is(err, shop.ErrCursorExpired):
+			s.log.Info().Msg("the shop no longer knows the catalog's last cursor: fetched whole")
+		case err != nil:
+			return nil, err
+		default:
+			if err := s.store.ApplyCatalogChanges(ctx, changed, removed, next); err != nil {
+				return nil, err
+			}
+			s.log.Debug().Int("changed", len(changed)).Int("removed", len(removed)).Msg("catalog changes fetched")
+			return s.store.Catalog(ctx)
+		}
+	}
+	catalog, next, err := d.CatalogWithCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SaveCatalog(ctx, catalog, next); err != nil {
+		return nil, err
+	}
+	return catalog, nil
 }
 
 // resyncDue tells whether this run pushes every decision again, to heal whatever

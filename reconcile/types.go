@@ -32,6 +32,7 @@ type Product struct {
 	Brand      string    `json:"brand"`
 	Ref        string    `json:"ref"`
 	Category   string    `json:"category,omitempty"`
+	EAN        string    `json:"ean,omitempty"`
 	Declinable bool      `json:"declinable"`
 	Variants   []Variant `json:"variants,omitempty"`
 	Published  bool      `json:"published"`
@@ -41,6 +42,7 @@ type Product struct {
 type Variant struct {
 	ID   string `json:"id"`
 	Size string `json:"size"` // as the catalog writes it; normalised before matching
+	EAN  string `json:"ean,omitempty"`
 }
 
 // Availability is what the shop tells a customer about an article. It is one
