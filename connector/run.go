@@ -26,8 +26,12 @@ const (
 	TriggerRollback = "rollback"
 )
 
-// maxProblems caps the row problems a report lists; the counts stay exact.
-const maxProblems = 50_000
+// maxProblems caps the row problems a report lists, maxListed the changes; the
+// counts stay exact (the whole product list is `ecrin report RUN --full`).
+const (
+	maxProblems = 50_000
+	maxListed   = 50_000
+)
 
 // Outcome is what one run did, for the CLI and the logs.
 type Outcome struct {
@@ -155,7 +159,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 
 	facts := report.Facts{
 		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
-		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems,
+		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems, MaxListed: maxListed,
 		Catalog: catalog, Changes: changes, Verdict: verdict, SoldOnline: soldOnlineReport(orders, subtract),
 	}
 	if approved != nil {

@@ -59,6 +59,7 @@ type Counts struct {
 	Pushed      int `json:"pushed"`                // decisions sent to the shop
 	Rejected    int `json:"rejected"`              // decisions the shop refused
 	SoldOnline  int `json:"sold_online,omitempty"` // units in open web orders: to record in the till
+	Unlisted    int `json:"unlisted,omitempty"`    // changes past the listed ones: see the full list
 }
 
 // MatchRate is the share of mapped lines that matched, 0..1.
