@@ -102,7 +102,9 @@ const (
 	FileEncoding      = "encoding"       // bytes that are not valid in the profile's encoding
 	FileMissingColumn = "missing_column" // a required column is not in the header
 	FileLegacyXLS     = "legacy_xls"     // an OLE2 .xls where .xlsx is expected
-	FileNotXLSX       = "not_xlsx"       // not a zip workbook
+	FileNotXLSX       = "not_xlsx"       // not a zip workbook, or a damaged one
+	FileNotText       = "not_text"       // a workbook, archive or binary file where text is expected
+	FileEncrypted     = "encrypted"      // a password-protected workbook
 	FileTruncated     = "truncated"      // trailer missing or count mismatch, cut file
 	FileTooLarge      = "too_large"      // a limit against hostile files was reached
 	FileFormat        = "format"         // any other layout error
