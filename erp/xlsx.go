@@ -62,7 +62,12 @@ func readerAtOf(ctx context.Context, r io.Reader, max int64) (io.ReaderAt, int64
 		io.ReaderAt
 		io.Seeker
 	}
-	if s, ok := r.(seekReaderAt); ok {
+	regular := true
+	if f, ok := r.(*os.File); ok {
+		st, err := f.Stat()
+		regular = err == nil && st.Mode().IsRegular()
+	}
+	if s, ok := r.(seekReaderAt); ok && regular {
 		cur, err1 := s.Seek(0, io.SeekCurrent)
 		end, err2 := s.Seek(0, io.SeekEnd)
 		if err1 == nil && err2 == nil && end >= cur {
@@ -74,9 +79,16 @@ func readerAtOf(ctx context.Context, r io.Reader, max int64) (io.ReaderAt, int64
 	}
 	in := &limitedReader{r: ctxReader{ctx, r}, n: max}
 	var buf bytes.Buffer
-	n, err := io.CopyN(&buf, in, spoolMemBytes)
-	if err == io.EOF || (err == nil && n < spoolMemBytes) {
-		return bytes.NewReader(buf.Bytes()), n, nop, nil
+	// What is not a zip is refused from its first bytes: never spool it.
+	if _, err := io.CopyN(&buf, in, 512); err != nil && err != io.EOF {
+		return nil, 0, nop, err
+	}
+	if b := buf.Bytes(); !bytes.HasPrefix(b, magicZip) && !bytes.HasPrefix(b, []byte("PK\x05\x06")) && !bytes.HasPrefix(b, magicOLE2) {
+		return bytes.NewReader(b), int64(len(b)), nop, nil
+	}
+	_, err := io.CopyN(&buf, in, spoolMemBytes-512)
+	if err == io.EOF {
+		return bytes.NewReader(buf.Bytes()), int64(buf.Len()), nop, nil
 	}
 	if err != nil {
 		return nil, 0, nop, err
@@ -90,13 +102,14 @@ func readerAtOf(ctx context.Context, r io.Reader, max int64) (io.ReaderAt, int64
 		done()
 		return nil, 0, nop, err
 	}
+	spooled := int64(buf.Len())
 	buf = bytes.Buffer{}
 	m, err := io.Copy(f, in)
 	if err != nil {
 		done()
 		return nil, 0, nop, err
 	}
-	return f, n + m, done, nil
+	return f, spooled + m, done, nil
 }
 
 // zipEntryCount reads the number of entries announced by the end of a zip's central
@@ -644,7 +657,7 @@ func (wb *workbook) walk(f *zip.File, max int64, start func(*xmlWalk, xml.StartE
 		}
 	}
 	if !closed {
-		return wbErr(FileNotXLSX, fmt.Sprintf("part %s is cut: it ends before the closing tag of its root element: export the stock again", f.Name), nil)
+		return wbErr(FileTruncated, fmt.Sprintf("part %s is cut: it ends before the closing tag of its root element: export the stock again", f.Name), nil)
 	}
 	return nil
 }
@@ -660,7 +673,16 @@ func partError(f *zip.File, d *xmlWalk, err error) error {
 	case errors.Is(err, errTokenTooLarge):
 		return wbErr(FileTooLarge, fmt.Sprintf("part %s, line %d: %v", f.Name, d.line(), err), nil)
 	}
+	if isCut(err) {
+		return wbErr(FileTruncated, fmt.Sprintf("part %s is cut: it ends before the closing tag of its root element: export the stock again", f.Name), err)
+	}
 	return wbErr(FileNotXLSX, fmt.Sprintf("part %s is not well-formed XML (line %d): the workbook is damaged, export the stock again", f.Name, d.line()), err)
+}
+
+// isCut reports whether a decoding error is XML that ends with elements still open.
+func isCut(err error) bool {
+	var se *xml.SyntaxError
+	return errors.As(err, &se) && se.Msg == "unexpected EOF"
 }
 
 // sheetRows streams the rows of a worksheet part. Each call of next yields a row
@@ -738,7 +760,12 @@ func (sr *sheetRows) next() bool {
 			sr.err = partError(sr.f, d, err)
 			if we, ok := sr.err.(*errWorkbook); ok {
 				we.loc = Location{Sheet: sr.sheet, Line: sr.row}
-				if we.code == FileNotXLSX {
+				var se *xml.SyntaxError
+				switch {
+				case isCut(err):
+					we.code = FileTruncated
+					we.msg = fmt.Sprintf("the sheet is cut after row %d: its XML ends before </worksheet>: export the stock again", sr.row)
+				case errors.As(err, &se):
 					we.msg = fmt.Sprintf("the sheet's XML is damaged after row %d (part %s, line %d): export the stock again", sr.row, sr.f.Name, d.line())
 				}
 			}
@@ -797,11 +824,11 @@ func (sr *sheetRows) start(t xml.StartElement) error {
 		if r := attr(t, "r"); r != "" {
 			v, err := strconv.ParseInt(r, 10, 64)
 			if err != nil || v < 1 || v > maxSheetRows {
-				return &errWorkbook{code: FileFormat, loc: Location{Sheet: sr.sheet},
+				return &errWorkbook{code: FileFormat, loc: Location{Sheet: sr.sheet, Line: sr.row},
 					msg: fmt.Sprintf("row number r=%q after row %d: expected a number from 1 to %d", cut(r), sr.row, maxSheetRows)}
 			}
 			if int(v) <= sr.row {
-				return &errWorkbook{code: FileFormat, loc: Location{Sheet: sr.sheet},
+				return &errWorkbook{code: FileFormat, loc: Location{Sheet: sr.sheet, Line: sr.row},
 					msg: fmt.Sprintf("row %d comes after row %d: rows out of order, the workbook is damaged", v, sr.row)}
 			}
 			n = int(v)
