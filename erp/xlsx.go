@@ -29,7 +29,7 @@ const (
 	maxZipEntries    = 10_000    // parts in a workbook
 	maxPartBytes     = 1 << 30   // unzipped bytes of any one part (a sheet, the shared strings)
 	maxMetaPartBytes = 64 << 20  // unzipped bytes of workbook.xml, its relationships, styles.xml
-	maxSharedBytes   = 128 << 20 // shared-string text kept in memory
+	maxSharedBytes   = 96 << 20  // shared-string text kept in memory
 	maxSharedCount   = 8 << 20   // shared strings
 	maxCellFormats   = 1 << 16   // cell formats (Excel's own limit is 64,000)
 	maxSheets        = 1 << 12
@@ -157,8 +157,8 @@ type workbook struct {
 	unzipLim int64                // max_unzip_bytes
 	date1904 bool
 	sheets   []xlsxSheet
-	sst      string   // shared strings back to back
-	sstEnds  []uint32 // end of each in sst
+	sst      []string // shared strings back to back, in chunks
+	sstEnds  []uint64 // each: chunk<<40 | start<<20 | length
 	formats  []cellFormat
 	maxField int
 }
@@ -526,54 +526,70 @@ func classifyFormat(code string) cellFormat {
 	return cellFormat{}
 }
 
-// readSharedStrings loads the shared strings back to back in one string. A string
-// longer than the field limit is kept cut just past it, which is enough to report
-// it as too long when a mapped column holds it.
+// readSharedStrings loads the shared strings in chunks of sstChunk bytes (a string
+// never spans two chunks, and a chunk never grows: no copy of the whole on growth).
+// A string longer than the field limit is kept cut just past it, which is enough to
+// report it as too long when a mapped column holds it.
 func (wb *workbook) readSharedStrings(name string) error {
 	f := wb.part(name)
 	if f == nil {
 		return nil
 	}
-	var b strings.Builder
-	var cur int // bytes of the current string
-	inSI := false
+	var (
+		chunk strings.Builder
+		cur   []byte // the current string
+		total int
+		inSI  bool
+		limit = min(wb.maxField+1, sstChunk-1)
+	)
+	chunk.Grow(sstChunk)
 	err := wb.walk(f, maxPartBytes, func(d *xmlWalk, se xml.StartElement) error {
 		if se.Name.Local == "si" {
 			if len(wb.sstEnds) >= maxSharedCount {
 				return wbErr(FileTooLarge, fmt.Sprintf("more than %d shared strings", maxSharedCount), nil)
 			}
-			inSI, cur = true, 0
+			inSI, cur = true, cur[:0]
 		}
 		return nil
 	}, func(d *xmlWalk, text []byte) error {
 		if !inSI || d.top() != "t" || d.has("rPh") {
 			return nil
 		}
-		if room := wb.maxField + 1 - cur; len(text) > room {
+		if room := limit - len(cur); len(text) > room {
 			text = text[:max(room, 0)]
 		}
-		if b.Len()+len(text) > maxSharedBytes {
-			return wbErr(FileTooLarge, fmt.Sprintf("the shared strings hold more than %d bytes of text", maxSharedBytes), nil)
-		}
-		b.Write(text)
-		cur += len(text)
+		cur = append(cur, text...)
 		return nil
-	}, func(d *xmlWalk, name string) {
-		if name == "si" && inSI {
-			inSI = false
-			wb.sstEnds = append(wb.sstEnds, uint32(b.Len()))
+	}, func(d *xmlWalk, name string) error {
+		if name != "si" || !inSI {
+			return nil
 		}
+		inSI = false
+		if chunk.Len()+len(cur) > sstChunk {
+			wb.sst = append(wb.sst, chunk.String())
+			total += sstChunk
+			if total+sstChunk > maxSharedBytes {
+				return wbErr(FileTooLarge, fmt.Sprintf("the shared strings hold more than %d bytes of text", maxSharedBytes), nil)
+			}
+			chunk = strings.Builder{}
+			chunk.Grow(sstChunk)
+		}
+		start := chunk.Len()
+		chunk.Write(cur)
+		wb.sstEnds = append(wb.sstEnds, uint64(len(wb.sst))<<40|uint64(start)<<20|uint64(chunk.Len()-start))
+		return nil
 	})
-	wb.sst = b.String()
+	wb.sst = append(wb.sst, chunk.String())
 	return err
 }
 
+// sstChunk is the size of a chunk of shared-string text.
+const sstChunk = 1 << 20
+
 func (wb *workbook) sharedString(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = wb.sstEnds[i-1]
-	}
-	return wb.sst[start:wb.sstEnds[i]]
+	e := wb.sstEnds[i]
+	c, off, n := e>>40, (e>>20)&(sstChunk-1), e&(sstChunk-1)
+	return wb.sst[c][off : off+n]
 }
 
 // xmlWalk decodes one part, bounding tokens and depth, and calls back for elements
@@ -608,7 +624,7 @@ func (d *xmlWalk) has(name string) bool {
 }
 
 func (wb *workbook) walk(f *zip.File, max int64, start func(*xmlWalk, xml.StartElement) error,
-	text func(*xmlWalk, []byte) error, end ...func(*xmlWalk, string)) error {
+	text func(*xmlWalk, []byte) error, end ...func(*xmlWalk, string) error) error {
 	rc, err := wb.open(f, max)
 	if err != nil {
 		return err
@@ -650,7 +666,9 @@ func (wb *workbook) walk(f *zip.File, max int64, start func(*xmlWalk, xml.StartE
 			}
 		case xml.EndElement:
 			for _, e := range end {
-				e(d, t.Name.Local)
+				if err := e(d, t.Name.Local); err != nil {
+					return err
+				}
 			}
 			d.stack = d.stack[:len(d.stack)-1]
 			closed = len(d.stack) == 0
