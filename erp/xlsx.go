@@ -29,8 +29,8 @@ const (
 	maxZipEntries    = 10_000    // parts in a workbook
 	maxPartBytes     = 1 << 30   // unzipped bytes of any one part (a sheet, the shared strings)
 	maxMetaPartBytes = 64 << 20  // unzipped bytes of workbook.xml, its relationships, styles.xml
-	maxSharedBytes   = 96 << 20  // shared-string text kept in memory
-	maxSharedCount   = 8 << 20   // shared strings
+	maxSharedBytes   = 64 << 20  // shared-string text kept in memory
+	maxSharedCount   = 4 << 20   // shared strings
 	maxCellFormats   = 1 << 16   // cell formats (Excel's own limit is 64,000)
 	maxSheets        = 1 << 12
 	maxSheetRows     = 1 << 20 // 1,048,576 rows: XLSX's bound
@@ -158,7 +158,7 @@ type workbook struct {
 	date1904 bool
 	sheets   []xlsxSheet
 	sst      []string // shared strings back to back, in chunks
-	sstEnds  []uint64 // each: chunk<<40 | start<<20 | length
+	sstEnds  []uint32 // where each starts: chunk<<20 | offset in the chunk
 	formats  []cellFormat
 	maxField int
 }
@@ -576,7 +576,7 @@ func (wb *workbook) readSharedStrings(name string) error {
 		}
 		start := chunk.Len()
 		chunk.Write(cur)
-		wb.sstEnds = append(wb.sstEnds, uint64(len(wb.sst))<<40|uint64(start)<<20|uint64(chunk.Len()-start))
+		wb.sstEnds = append(wb.sstEnds, uint32(len(wb.sst))<<20|uint32(start))
 		return nil
 	})
 	wb.sst = append(wb.sst, chunk.String())
@@ -588,8 +588,12 @@ const sstChunk = 1 << 20
 
 func (wb *workbook) sharedString(i int) string {
 	e := wb.sstEnds[i]
-	c, off, n := e>>40, (e>>20)&(sstChunk-1), e&(sstChunk-1)
-	return wb.sst[c][off : off+n]
+	c, off := e>>20, e&(sstChunk-1)
+	end := uint32(len(wb.sst[c]))
+	if i+1 < len(wb.sstEnds) && wb.sstEnds[i+1]>>20 == c {
+		end = wb.sstEnds[i+1] & (sstChunk - 1)
+	}
+	return wb.sst[c][off:end]
 }
 
 // xmlWalk decodes one part, bounding tokens and depth, and calls back for elements
