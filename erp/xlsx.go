@@ -26,12 +26,12 @@ import (
 // cell numbers must increase and stay within a sheet's bounds; a shared-string index
 // must exist; and what is kept in memory is capped.
 const (
-	maxZipEntries    = 10_000    // parts in a workbook
-	maxPartBytes     = 1 << 30   // unzipped bytes of any one part (a sheet, the shared strings)
-	maxMetaPartBytes = 64 << 20  // unzipped bytes of workbook.xml, its relationships, styles.xml
-	maxSharedBytes   = 64 << 20  // shared-string text kept in memory
-	maxSharedCount   = 4 << 20   // shared strings
-	maxCellFormats   = 1 << 16   // cell formats (Excel's own limit is 64,000)
+	maxZipEntries    = 10_000   // parts in a workbook
+	maxPartBytes     = 1 << 30  // unzipped bytes of any one part (a sheet, the shared strings)
+	maxMetaPartBytes = 64 << 20 // unzipped bytes of workbook.xml, its relationships, styles.xml
+	maxSharedBytes   = 64 << 20 // shared-string text kept in memory
+	maxSharedCount   = 4 << 20  // shared strings
+	maxCellFormats   = 1 << 16  // cell formats (Excel's own limit is 64,000)
 	maxSheets        = 1 << 12
 	maxSheetRows     = 1 << 20 // 1,048,576 rows: XLSX's bound
 	maxSheetCols     = 1 << 14 // 16,384 columns (XFD)

@@ -43,12 +43,14 @@ func hostileCases() map[string]hostile {
 		"xlsx_junk_900MB":         {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return junkWorkbook(t, 900<<20) }, ""},
 		"xlsx_junk_900MB_generic": {"generic", erp.Options{Format: "xlsx", Columns: map[string]string{"ref": "Réf. fournisseur", "brand": "Fournisseur", "qty": "Qté stock"}}, func(t *testing.T) io.Reader { return junkWorkbook(t, 900<<20) }, ""},
 		// Shared strings that unzip to 500 MB: long strings, then many empty ones.
-		"xlsx_shared_strings_500MB":   {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, strings.Repeat("x", 30000)) }, erp.FileTooLarge},
-		"xlsx_shared_strings_text":    {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, strings.Repeat("x", 5000)) }, erp.FileTooLarge},
-		"xlsx_shared_strings_count":   {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, "") }, erp.FileTooLarge},
-		"xlsx_styles_300MB":           {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return stylesBomb(t, 300<<20) }, erp.FileTooLarge},
-		"xlsx_dev_zero":               {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return devZero(t) }, erp.FileNotXLSX},
-		"xml_text_node_200MB":         {"generic", xmlOpts, func(*testing.T) io.Reader { return repeat("<catalogue><article ref=\"A\"><marque>", "a", 200<<20, "</marque></article></catalogue>") }, erp.FileTooLarge},
+		"xlsx_shared_strings_500MB": {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, strings.Repeat("x", 30000)) }, erp.FileTooLarge},
+		"xlsx_shared_strings_text":  {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, strings.Repeat("x", 5000)) }, erp.FileTooLarge},
+		"xlsx_shared_strings_count": {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, "") }, erp.FileTooLarge},
+		"xlsx_styles_300MB":         {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return stylesBomb(t, 300<<20) }, erp.FileTooLarge},
+		"xlsx_dev_zero":             {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return devZero(t) }, erp.FileNotXLSX},
+		"xml_text_node_200MB": {"generic", xmlOpts, func(*testing.T) io.Reader {
+			return repeat("<catalogue><article ref=\"A\"><marque>", "a", 200<<20, "</marque></article></catalogue>")
+		}, erp.FileTooLarge},
 		"xml_nested_10M_outside_item": {"generic", xmlOpts, func(*testing.T) io.Reader { return repeat("<catalogue>", "<x>", 10_000_000, "") }, erp.FileFormat},
 		"xml_comment_200MB":           {"generic", xmlOpts, func(*testing.T) io.Reader { return repeat("<catalogue><!--", "<>", 100<<20, "--></catalogue>") }, erp.FileTooLarge},
 		"csv_line_200MB":              {"bijou3", erp.Options{Encoding: "utf-8"}, func(*testing.T) io.Reader { return repeat(csvHead+"R1;Tissot;", "x", 200<<20, ";1\r\n") }, ""},
@@ -132,7 +134,9 @@ func TestCancelWithinASecond(t *testing.T) {
 		input         func(t *testing.T) io.Reader
 	}{
 		{"xlsx_shared_strings", "cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 100<<20, "") }},
-		{"xml_endless", "generic", xmlOpts, func(*testing.T) io.Reader { return repeat("<catalogue>", "<article ref=\"A\"><marque>T</marque></article>\n", 1<<40, "") }},
+		{"xml_endless", "generic", xmlOpts, func(*testing.T) io.Reader {
+			return repeat("<catalogue>", "<article ref=\"A\"><marque>T</marque></article>\n", 1<<40, "")
+		}},
 		{"csv_endless", "bijou3", erp.Options{Encoding: "utf-8"}, func(*testing.T) io.Reader { return repeat(csvHead, "R1;Tissot;x;1\r\n", 1<<40, "") }},
 		{"csv_endless_field", "bijou3", erp.Options{Encoding: "utf-8"}, func(*testing.T) io.Reader { return repeat(csvHead+"R1;", "x", 1<<40, "") }},
 	} {
