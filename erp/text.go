@@ -94,13 +94,19 @@ func (t *TextReader) Check() error {
 }
 
 // Read implements Reader.
-func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (Summary, error) {
+func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (_ Summary, err error) {
 	o := t.Options
 	lim := o.Limits.WithDefaults()
 	sum := Summary{Profile: t.Profile}
 	fileErr := func(line int, code, msg string, err error) (Summary, error) {
 		return sum, &FileError{Loc: Location{File: name, Line: line}, Code: code, Message: msg, Err: err}
 	}
+	// A last resort: no input may crash the service.
+	defer func() {
+		if p := recover(); p != nil {
+			err = &FileError{Loc: Location{File: name}, Code: FileFormat, Message: fmt.Sprintf("the extract could not be read (internal error: %v)", p)}
+		}
+	}()
 	delim, err := oneByte("delimiter", o.Delimiter, ';')
 	if err != nil {
 		return fileErr(0, FileFormat, "bad profile settings", err)

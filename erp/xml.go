@@ -25,13 +25,19 @@ type XMLReader struct {
 }
 
 // Read implements Reader.
-func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (Summary, error) {
+func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (_ Summary, err error) {
 	o := x.Options
 	lim := o.Limits.WithDefaults()
 	sum := Summary{Profile: x.Profile}
 	fileErr := func(line int, code, msg string, err error) (Summary, error) {
 		return sum, &FileError{Loc: Location{File: name, Line: line}, Code: code, Message: msg, Err: err}
 	}
+	// A last resort: no input may crash the service.
+	defer func() {
+		if p := recover(); p != nil {
+			err = &FileError{Loc: Location{File: name}, Code: FileFormat, Message: fmt.Sprintf("the feed could not be read (internal error: %v)", p)}
+		}
+	}()
 	br := bufio.NewReaderSize(&limitedReader{r: ctxReader{ctx, r}, n: lim.MaxFileBytes}, 4<<10)
 	head, _ := br.Peek(512)
 	if code, msg := sniffText(head, strings.ToLower(strings.TrimSpace(o.Encoding)), "XML feed"); code != "" {
