@@ -43,9 +43,9 @@ func TestTokenGuard(t *testing.T) {
 func TestLoneCR(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"a\r\nb\rc\r\nd\r\n", "a\r\nb c\r\nd\r\n"}, // CRLF file: a lone CR is data
-		{"a\rb\r\nc\r", "a\rb\r\nc\r"},             // CR file (4D on macOS): kept
-		{"a\nb\rc\n", "a\nb\rc\n"},                 // LF file: kept
-		{"a\r\nb\r", "a\r\nb "},                    // a CR at the very end
+		{"a\rb\r\nc\r", "a\rb\r\nc\r"},              // CR file (4D on macOS): kept
+		{"a\nb\rc\n", "a\nb\rc\n"},                  // LF file: kept
+		{"a\r\nb\r", "a\r\nb "},                     // a CR at the very end
 		{"\r\n\r\r\n", "\r\n \r\n"},
 	}
 	for _, tt := range tests {
