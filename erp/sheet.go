@@ -114,6 +114,9 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 	if err != nil {
 		return fileErr(Location{}, FileFormat, err.Error(), nil)
 	}
+	if err := wb.checkSheets(sheet); err != nil {
+		return sum, s.wrap(name, Location{}, err)
+	}
 	rows, err := wb.rows(sheet)
 	if err != nil {
 		return sum, s.wrap(name, Location{Sheet: sheet.name}, err)

@@ -161,6 +161,8 @@ type workbook struct {
 	sstEnds  []uint32 // where each starts: chunk<<20 | offset in the chunk
 	formats  []cellFormat
 	maxField int
+	// the worksheet parts the relationships name (checked by checkSheets)
+	sheetParts []string
 }
 
 // openWorkbook opens the zip, checks it is an XLSX workbook (and says what it is
@@ -184,13 +186,18 @@ func openWorkbook(ctx context.Context, ra io.ReaderAt, size int64, lim Limits) (
 	if err := wb.identify(); err != nil {
 		return nil, err
 	}
-	// Every part is checked (size and CRC) once; the parts read below are checked as
-	// they are read.
+	// Every part is checked (size and CRC) once: the parts read below as they are
+	// read, the worksheets by checkSheets and rows.
 	root := wb.officeDocument()
 	rels := path.Join(path.Dir(root), "_rels", path.Base(root)+".rels")
 	targets, err := wb.relationships(rels, path.Dir(root))
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range targets {
+		if strings.HasSuffix(r.typ, "/worksheet") {
+			wb.sheetParts = append(wb.sheetParts, r.part)
+		}
 	}
 	stylesPart := targets.byType("styles", path.Join(path.Dir(root), "styles.xml"))
 	sstPart := targets.byType("sharedStrings", path.Join(path.Dir(root), "sharedStrings.xml"))
@@ -216,6 +223,22 @@ func openWorkbook(ctx context.Context, ra io.ReaderAt, size int64, lim Limits) (
 }
 
 // identify says what a zip that is not an XLSX workbook is.
+// checkSheets checks the size and CRC of every worksheet but the one read (its rows
+// check it).
+func (wb *workbook) checkSheets(except xlsxSheet) error {
+	for _, part := range wb.sheetParts {
+		if strings.EqualFold(part, except.part) {
+			continue
+		}
+		if f := wb.part(part); f != nil {
+			if err := wb.check(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (wb *workbook) identify() error {
 	if f := wb.parts["mimetype"]; f != nil && f.UncompressedSize64 < 256 {
 		var b bytes.Buffer

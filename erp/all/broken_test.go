@@ -48,6 +48,7 @@ func TestBroken(t *testing.T) {
 		{"cestia/broken/corrupt_deflate.xlsx", "not_xlsx", "corrupt_deflate.xlsx Stock!25", true},
 		{"cestia/broken/bad_crc.xlsx", "not_xlsx", "bad_crc.xlsx Stock!59", true},
 		{"cestia/broken/bad_crc_other_part.xlsx", "not_xlsx", "bad_crc_other_part.xlsx", true},
+		{"cestia/broken/bad_crc_other_sheet.xlsx", "not_xlsx", "bad_crc_other_sheet.xlsx", true},
 		{"cestia/broken/cut_shared_strings.xlsx", "truncated", "cut_shared_strings.xlsx", true},
 		{"cestia/broken/rows_out_of_order.xlsx", "format", "rows_out_of_order.xlsx Stock!39", true},
 		{"cestia/broken/row_number_huge.xlsx", "format", "row_number_huge.xlsx Stock!39", true},

@@ -81,6 +81,16 @@ func hostileFiles(t *testing.T, arts []Article, files map[string][]byte) {
 		crc := uint32(0xdeadbeef)
 		w.Extra = []Part{{Name: "docProps/thumbnail.jpeg", Data: bytes.Repeat([]byte{0xff, 0xd8, 0x00}, 200), Store: true, CRC: &crc}}
 	})
+	// A second sheet, not the one read, with a bad CRC.
+	files[c+"bad_crc_other_sheet.xlsx"] = book(func(w *Workbook) {
+		w.Sheets = append(w.Sheets, Sheet{Name: "Archive", XML: w.Sheets[0].XML})
+		crc := uint32(0x12345678)
+		w.Edit = func(p *Part) {
+			if p.Name == "xl/worksheets/sheet2.xml" {
+				p.CRC = &crc
+			}
+		}
+	})
 	files[c+"rows_out_of_order.xlsx"] = book(editSheet(func(s string) string { return must(s, `<row r="40">`, `<row r="12">`) }))
 	files[c+"row_number_huge.xlsx"] = book(editSheet(func(s string) string { return must(s, `<row r="40">`, `<row r="2147483648">`) }))
 	files[c+"row_number_int64.xlsx"] = book(editSheet(func(s string) string { return must(s, `<row r="40">`, `<row r="9223372036854775807">`) }))
