@@ -26,12 +26,13 @@ import (
 // cell numbers must increase and stay within a sheet's bounds; a shared-string index
 // must exist; and what is kept in memory is capped.
 const (
-	maxZipEntries    = 10_000   // parts in a workbook
-	maxPartBytes     = 1 << 30  // unzipped bytes of any one part (a sheet, the shared strings)
-	maxMetaPartBytes = 64 << 20 // unzipped bytes of workbook.xml, its relationships, styles.xml
-	maxSharedBytes   = 64 << 20 // shared-string text kept in memory
-	maxSharedCount   = 4 << 20  // shared strings
-	maxCellFormats   = 1 << 16  // cell formats (Excel's own limit is 64,000)
+	maxZipEntries    = 10_000    // parts in a workbook
+	maxPartBytes     = 1 << 30   // unzipped bytes of any one part (a sheet)
+	maxMetaPartBytes = 64 << 20  // unzipped bytes of workbook.xml, its relationships, styles.xml
+	maxSharedBytes   = 64 << 20  // shared-string text kept in memory
+	maxSharedPart    = 256 << 20 // unzipped bytes of the shared strings part
+	maxSharedCount   = 4 << 20   // shared strings
+	maxCellFormats   = 1 << 16   // cell formats (Excel's own limit is 64,000)
 	maxSheets        = 1 << 12
 	maxSheetRows     = 1 << 20 // 1,048,576 rows: XLSX's bound
 	maxSheetCols     = 1 << 14 // 16,384 columns (XFD)
@@ -566,7 +567,7 @@ func (wb *workbook) readSharedStrings(name string) error {
 		limit = min(wb.maxField+1, sstChunk-1)
 	)
 	chunk.Grow(sstChunk)
-	err := wb.walk(f, maxPartBytes, func(d *xmlWalk, se xml.StartElement) error {
+	err := wb.walk(f, maxSharedPart, func(d *xmlWalk, se xml.StartElement) error {
 		if se.Name.Local == "si" {
 			if len(wb.sstEnds) >= maxSharedCount {
 				return wbErr(FileTooLarge, fmt.Sprintf("more than %d shared strings", maxSharedCount), nil)

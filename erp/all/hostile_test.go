@@ -44,8 +44,8 @@ func hostileCases() map[string]hostile {
 		"xlsx_junk_900MB_generic": {"generic", erp.Options{Format: "xlsx", Columns: map[string]string{"ref": "Réf. fournisseur", "brand": "Fournisseur", "qty": "Qté stock"}}, func(t *testing.T) io.Reader { return junkWorkbook(t, 900<<20) }, ""},
 		// Shared strings that unzip to 500 MB: long strings, then many empty ones.
 		"xlsx_shared_strings_500MB": {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, strings.Repeat("x", 30000)) }, erp.FileTooLarge},
-		"xlsx_shared_strings_text":  {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, strings.Repeat("x", 5000)) }, erp.FileTooLarge},
-		"xlsx_shared_strings_count": {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 500<<20, "") }, erp.FileTooLarge},
+		"xlsx_shared_strings_text":  {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 250<<20, strings.Repeat("x", 5000)) }, erp.FileTooLarge},
+		"xlsx_shared_strings_count": {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 250<<20, "") }, erp.FileTooLarge},
 		"xlsx_styles_300MB":         {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return stylesBomb(t, 300<<20) }, erp.FileTooLarge},
 		"xlsx_dev_zero":             {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return devZero(t) }, erp.FileNotXLSX},
 		"xml_text_node_200MB": {"generic", xmlOpts, func(*testing.T) io.Reader {
