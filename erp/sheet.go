@@ -84,9 +84,13 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 	}
 	switch {
 	case bytes.HasPrefix(head, magicOLE2):
-		encrypted, _ := sniffOLE2(ra, size)
-		if encrypted {
+		switch sniffOLE2(ra, size) {
+		case ole2Encrypted:
 			return fileErr(Location{}, FileEncrypted, "a password-protected (encrypted) workbook: save it without a password, as .xlsx", nil)
+		case ole2Word:
+			return fileErr(Location{}, FileNotXLSX, "a Word 97-2003 document (.doc), not a workbook: export the stock as .xlsx", nil)
+		case ole2PowerPoint:
+			return fileErr(Location{}, FileNotXLSX, "a PowerPoint 97-2003 file (.ppt), not a workbook: export the stock as .xlsx", nil)
 		}
 		msg := s.LegacyXLS
 		if msg == "" {

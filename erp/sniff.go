@@ -83,24 +83,44 @@ func utf16NoBOM(head []byte) string {
 	return ""
 }
 
+// OLE2 compound files, told apart by the names of their streams.
+const (
+	ole2Unknown = iota
+	ole2Encrypted
+	ole2Workbook
+	ole2Word
+	ole2PowerPoint
+)
+
 // sniffOLE2 tells an encrypted (password-protected) Office Open XML file from a legacy
-// .xls by the stream names of the OLE2 compound file (UTF-16LE), looked for in its
-// first 8 MiB.
-func sniffOLE2(ra io.ReaderAt, size int64) (encrypted, workbook bool) {
-	enc := utf16le("EncryptedPackage")
-	wb1, wb2 := utf16le("Workbook"), utf16le("Book")
+// .xls, a Word or a PowerPoint file by the stream names of the OLE2 compound file
+// (UTF-16LE in its directory), looked for in its first 8 MiB.
+func sniffOLE2(ra io.ReaderAt, size int64) int {
+	names := []struct {
+		name []byte
+		kind int
+	}{
+		{utf16le("EncryptedPackage"), ole2Encrypted},
+		{utf16le("Workbook"), ole2Workbook},
+		{utf16le("Book\x00"), ole2Workbook},
+		{utf16le("WordDocument"), ole2Word},
+		{utf16le("PowerPoint Document"), ole2PowerPoint},
+	}
+	found := ole2Unknown
 	buf := make([]byte, 64<<10)
-	keep := len(enc)
+	const keep = 64 // names overlapping two reads
 	for off := int64(0); off < min(size, 8<<20); off += int64(len(buf) - keep) {
 		n, _ := ra.ReadAt(buf, off)
-		b := buf[:n]
-		encrypted = encrypted || bytes.Contains(b, enc)
-		workbook = workbook || bytes.Contains(b, wb1) || bytes.Contains(b, wb2)
+		for _, nm := range names {
+			if bytes.Contains(buf[:n], nm.name) && (found == ole2Unknown || nm.kind < found) {
+				found = nm.kind
+			}
+		}
 		if n < len(buf) {
 			break
 		}
 	}
-	return encrypted, workbook
+	return found
 }
 
 func utf16le(s string) []byte {

@@ -220,3 +220,33 @@ func TestSpool(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+func TestSniffOLE2(t *testing.T) {
+	file := func(streams ...string) []byte {
+		b := append([]byte(nil), magicOLE2...)
+		b = append(b, make([]byte, 504)...)
+		for _, s := range streams {
+			e := make([]byte, 128)
+			copy(e, utf16le(s))
+			b = append(b, e...)
+		}
+		return b
+	}
+	for _, tt := range []struct {
+		name    string
+		streams []string
+		want    int
+	}{
+		{"encrypted xlsx", []string{"Root Entry", "EncryptionInfo", "EncryptedPackage"}, ole2Encrypted},
+		{"xls", []string{"Root Entry", "Workbook", "\x05SummaryInformation"}, ole2Workbook},
+		{"excel 5 xls", []string{"Root Entry", "Book"}, ole2Workbook},
+		{"doc", []string{"Root Entry", "WordDocument", "1Table"}, ole2Word},
+		{"ppt", []string{"Root Entry", "PowerPoint Document"}, ole2PowerPoint},
+		{"other", []string{"Root Entry", "Contents"}, ole2Unknown},
+	} {
+		b := file(tt.streams...)
+		if got := sniffOLE2(bytes.NewReader(b), int64(len(b))); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
