@@ -15,9 +15,9 @@ import (
 // when the profile does not fix its row (title rows, shop name, date, blank lines).
 const headerScanRows = 10
 
-// SheetReader reads an XLSX workbook, streaming its rows through excelize's row
-// iterator (never the whole sheet in memory): the core of the Cestia profile and of
-// the generic profile's XLSX format.
+// SheetReader reads an XLSX workbook, streaming its rows (never the whole sheet in
+// memory; see xlsx.go): the core of the Cestia profile and of the generic profile's
+// XLSX format.
 type SheetReader struct {
 	Profile string
 	Options Options
