@@ -232,3 +232,23 @@ func TestSheetChoice(t *testing.T) {
 		})
 	}
 }
+
+// TestEncryptedByExcelize: a workbook saved with a password (by excelize, as Excel
+// does: an OLE2 file holding EncryptionInfo and EncryptedPackage) is named as such,
+// not taken for a legacy .xls.
+func TestEncryptedByExcelize(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "Stock")
+	f.SetSheetRow("Stock", "A1", &[]any{"Réf. fournisseur", "Fournisseur", "Qté stock"})
+	f.SetSheetRow("Stock", "A2", &[]any{"R1", "Maty", 1})
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b, excelize.Options{Password: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err := read(t, erp.Options{}, b.Bytes())
+	var fe *erp.FileError
+	if !errors.As(err, &fe) || fe.Code != erp.FileEncrypted || !strings.Contains(fe.Message, "password") {
+		t.Errorf("err = %v, want an encrypted file error", err)
+	}
+}
