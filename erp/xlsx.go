@@ -27,6 +27,7 @@ import (
 // must exist; and what is kept in memory is capped.
 const (
 	maxZipEntries    = 10_000    // parts in a workbook
+	maxZipDirectory  = 8 << 20   // bytes from the zip's central directory to its end
 	maxPartBytes     = 1 << 30   // unzipped bytes of any one part (a sheet)
 	maxMetaPartBytes = 64 << 20  // unzipped bytes of workbook.xml, its relationships, styles.xml
 	maxSharedBytes   = 64 << 20  // shared-string text kept in memory
@@ -113,35 +114,38 @@ func readerAtOf(ctx context.Context, r io.Reader, max int64) (io.ReaderAt, int64
 	return f, spooled + m, done, nil
 }
 
-// zipEntryCount reads the number of entries announced by the end of a zip's central
-// directory, before archive/zip allocates them. It returns -1 when it cannot tell.
-func zipEntryCount(ra io.ReaderAt, size int64) int64 {
+// zipDirectory reads, from the end of a zip's central directory, the number of
+// entries announced and how many bytes lie from the directory's start to the end of
+// the file (archive/zip reads headers in all of them, whatever the count says),
+// before archive/zip allocates them. It returns -1, -1 when it cannot tell.
+func zipDirectory(ra io.ReaderAt, size int64) (entries, dirBytes int64) {
 	tail := min(size, 65535+22)
 	buf := make([]byte, tail)
 	if _, err := ra.ReadAt(buf, size-tail); err != nil && err != io.EOF {
-		return -1
+		return -1, -1
 	}
 	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
 	if i < 0 || i+22 > len(buf) {
-		return -1
+		return -1, -1
 	}
 	n := int64(binary.LittleEndian.Uint16(buf[i+10:]))
-	if n != 0xffff || i < 20 || !bytes.Equal(buf[i-20:i-16], []byte("PK\x06\x07")) {
-		return n
+	off := int64(binary.LittleEndian.Uint32(buf[i+16:]))
+	if i >= 20 && bytes.Equal(buf[i-20:i-16], []byte("PK\x06\x07")) {
+		loc := int64(binary.LittleEndian.Uint64(buf[i-20+8:]))
+		var rec [56]byte
+		if loc < 0 || loc > size-56 {
+			return -1, -1
+		}
+		if _, err := ra.ReadAt(rec[:], loc); err != nil || !bytes.Equal(rec[:4], []byte("PK\x06\x06")) {
+			return -1, -1
+		}
+		n = int64(min(binary.LittleEndian.Uint64(rec[32:]), math.MaxInt32))
+		off = int64(min(binary.LittleEndian.Uint64(rec[48:]), math.MaxInt64/2))
 	}
-	off := int64(binary.LittleEndian.Uint64(buf[i-20+8:]))
-	var rec [56]byte
-	if off < 0 || off > size-56 {
-		return -1
+	if off > size {
+		return n, -1
 	}
-	if _, err := ra.ReadAt(rec[:], off); err != nil || !bytes.Equal(rec[:4], []byte("PK\x06\x06")) {
-		return -1
-	}
-	n64 := binary.LittleEndian.Uint64(rec[32:])
-	if n64 > math.MaxInt32 {
-		return math.MaxInt32
-	}
-	return int64(n64)
+	return n, size - off
 }
 
 // xlsxSheet is a sheet as the workbook lists it.
@@ -170,8 +174,11 @@ type workbook struct {
 // otherwise), checks every part's size and CRC, and loads the sheet list, the cell
 // formats and the shared strings.
 func openWorkbook(ctx context.Context, ra io.ReaderAt, size int64, lim Limits) (*workbook, error) {
-	if n := zipEntryCount(ra, size); n > maxZipEntries {
+	switch n, dir := zipDirectory(ra, size); {
+	case n > maxZipEntries:
 		return nil, wbErr(FileTooLarge, fmt.Sprintf("the zip holds %d parts, more than %d: not a stock workbook", n, maxZipEntries), nil)
+	case dir > maxZipDirectory:
+		return nil, wbErr(FileTooLarge, fmt.Sprintf("the zip's directory and what follows it take %d bytes, more than %d: not a stock workbook", dir, maxZipDirectory), nil)
 	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {

@@ -1,6 +1,7 @@
 package erp
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -248,5 +249,22 @@ func TestSniffOLE2(t *testing.T) {
 		if got := sniffOLE2(bytes.NewReader(b), int64(len(b))); got != tt.want {
 			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestZipDirectory(t *testing.T) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, name := range []string{"a", "b", "c"} {
+		w, _ := zw.Create(name)
+		w.Write([]byte(name))
+	}
+	zw.Close()
+	n, dir := zipDirectory(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if n != 3 || dir <= 0 || dir > 300 {
+		t.Errorf("entries %d, directory %d bytes", n, dir)
+	}
+	if n, dir := zipDirectory(strings.NewReader("not a zip"), 9); n != -1 || dir != -1 {
+		t.Errorf("not a zip: %d, %d", n, dir)
 	}
 }

@@ -48,6 +48,7 @@ func hostileCases() map[string]hostile {
 		"xlsx_shared_strings_count": {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return sstBomb(t, 250<<20, "") }, erp.FileTooLarge},
 		"xlsx_styles_300MB":         {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return stylesBomb(t, 300<<20) }, erp.FileTooLarge},
 		"xlsx_dev_zero":             {"cestia", erp.Options{}, func(t *testing.T) io.Reader { return devZero(t) }, erp.FileNotXLSX},
+		"xlsx_200k_parts":           {"cestia", erp.Options{}, manyParts, erp.FileTooLarge},
 		"xml_text_node_200MB": {"generic", xmlOpts, func(*testing.T) io.Reader {
 			return repeat("<catalogue><article ref=\"A\"><marque>", "a", 200<<20, "</marque></article></catalogue>")
 		}, erp.FileTooLarge},
@@ -267,4 +268,23 @@ func devZero(t *testing.T) io.Reader {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// manyParts is a workbook with 200,000 more (empty) parts.
+func manyParts(t *testing.T) io.Reader {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range smallWorkbook() {
+		w, _ := zw.Create(p.Name)
+		w.Write(p.Data)
+	}
+	for i := range 200_000 {
+		if _, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("xl/media/i%d", i), Method: zip.Store}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(b.Bytes())
 }
