@@ -240,6 +240,7 @@ var texts = map[string][2]string{
 	"negative_stock": {"stock négatif lu comme 0", "negative stock read as 0"},
 	"numeric_ref":    {"référence enregistrée comme un nombre (zéros de tête perdus ?)", "reference stored as a number (leading zeros lost?)"},
 	"duplicate_line": {"ligne en double", "duplicated line"},
+	"multiline":      {"champ entre guillemets sur plusieurs lignes", "quoted field over several lines"},
 	"other":          {"autre problème", "other problem"},
 	"missing_size":   {"taille manquante pour un produit décliné en plusieurs tailles", "size missing for a product with several sizes"},
 	"unknown_size":   {"taille inconnue du catalogue", "size unknown to the catalog"},
