@@ -101,3 +101,35 @@ func TestWebSaleIsNeverSoldTwice(t *testing.T) {
 		})
 	}
 }
+
+// dupCatalog is a shop whose catalog repeats a product id with other data.
+type dupCatalog struct{ shop.Shop }
+
+func (d dupCatalog) Catalog(ctx context.Context) ([]reconcile.Product, error) {
+	c, err := d.Shop.Catalog(ctx)
+	if err != nil || len(c) < 2 {
+		return c, err
+	}
+	twin := c[1]
+	twin.ID = c[0].ID
+	return append(c, twin), nil
+}
+
+// TestCatalogWithRepeatedIDsHoldsTheRun: a catalog in which one product id appears
+// twice is an error of the shop: the run is held, nothing is pushed, the report
+// names the id.
+func TestCatalogWithRepeatedIDsHoldsTheRun(t *testing.T) {
+	h := newHarness(t, "")
+	h.site.shop = dupCatalog{h.site.shop}
+	h.dropNight(night1)
+	out := h.run()
+	if out.Status != "held" || out.Pushed != 0 {
+		t.Fatalf("status %s, pushed %d: want held, nothing pushed", out.Status, out.Pushed)
+	}
+	if len(out.Held) == 0 || out.Held[0].Code != reconcile.GuardCatalogIDs {
+		t.Fatalf("held for %+v", out.Held)
+	}
+	if st, _ := h.sim.Stats(context.Background()); st.ItemsAccepted != 0 {
+		t.Errorf("%d items reached the shop", st.ItemsAccepted)
+	}
+}

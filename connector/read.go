@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/ecrin-connect/ecrin/erp"
@@ -40,8 +41,17 @@ func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reco
 		free <- make([]reconcile.Line, 0, lineBatch)
 	}
 	folded := make(chan struct{})
+	var engineFailed any
 	go func() {
 		defer close(folded)
+		defer func() {
+			if p := recover(); p != nil {
+				engineFailed = p
+				for b := range full { // let the reader finish: it must never block
+					free <- b[:0]
+				}
+			}
+		}()
 		for b := range full {
 			for i := range b {
 				eng.Add(b[i])
@@ -65,12 +75,16 @@ func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reco
 			}
 		},
 	}
-	res.summary, err = r.Read(ctx, name, f, sink)
-	if len(batch) > 0 {
-		full <- batch
-	}
-	close(full)
+	res.summary, err = readRecovering(ctx, r, name, f, sink, func() {
+		if len(batch) > 0 {
+			full <- batch
+		}
+		close(full)
+	})
 	<-folded
+	if engineFailed != nil {
+		return res, fmt.Errorf("reconcile extract %s: the engine failed: %v", name, engineFailed)
+	}
 
 	var fe *erp.FileError
 	switch {
@@ -81,4 +95,21 @@ func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reco
 	}
 	res.plan = eng.Plan()
 	return res, nil
+}
+
+// readRecovering reads with r and then calls done, whatever happens: a reader that
+// panics (a hostile extract meets a bug) is a file error of the extract, not a
+// service that dies or a goroutine left waiting for the end of the lines.
+func readRecovering(ctx context.Context, r erp.Reader, name string, f io.Reader, sink erp.Sink, done func()) (sum erp.Summary, err error) {
+	defer done()
+	defer func() {
+		if p := recover(); p != nil {
+			err = &erp.FileError{
+				Loc:     erp.Location{File: name},
+				Code:    erp.FileFormat,
+				Message: fmt.Sprintf("the reader failed on this file (%v); send the file to ecrin's support", p),
+			}
+		}
+	}()
+	return r.Read(ctx, name, f, sink)
 }

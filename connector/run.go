@@ -26,8 +26,12 @@ const (
 	TriggerRollback = "rollback"
 )
 
-// maxProblems caps the row problems a report lists; the counts stay exact.
-const maxProblems = 50_000
+// maxProblems caps the row problems a report lists, maxListed the changes; the
+// counts stay exact (the whole product list is `ecrin report RUN --full`).
+const (
+	maxProblems = 50_000
+	maxListed   = 50_000
+)
 
 // Outcome is what one run did, for the CLI and the logs.
 type Outcome struct {
@@ -104,10 +108,15 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(err)
 	}
 
-	catalog, err := s.shop.Catalog(ctx)
+	resync, err := s.resyncDue(ctx, started)
+	if err != nil {
+		return fail(err)
+	}
+	catalog, err := s.catalog(ctx, resync)
 	if err != nil {
 		return fail(fmt.Errorf("fetch catalog: %w", err))
 	}
+	catalogProblems := reconcile.CatalogProblems(catalog) // before the engine's peak: its memory is given back
 	orders, err := s.shop.OpenOrders(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("fetch open web orders: %w", err))
@@ -133,7 +142,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(err)
 	}
-	gi := reconcile.GuardInput{Stats: plan.Stats, FileError: res.fileError, Limits: s.cfg.Guards}
+	gi := reconcile.GuardInput{Stats: plan.Stats, FileError: res.fileError, Limits: s.cfg.Guards, Catalog: catalogProblems}
 	if hasPrev {
 		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
 	}
@@ -143,10 +152,6 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(err)
 	}
 	changes := reconcile.DiffAcked(plan.Decisions, acked)
-	resync, err := s.resyncDue(ctx, started)
-	if err != nil {
-		return fail(err)
-	}
 	if resync {
 		changes = everything(plan.Decisions, acked)
 		log.Info().Int("items", len(changes)).Msg("full resync: every decision is pushed again")
@@ -154,7 +159,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 
 	facts := report.Facts{
 		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
-		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems,
+		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems, MaxListed: maxListed,
 		Catalog: catalog, Changes: changes, Verdict: verdict, SoldOnline: soldOnlineReport(orders, subtract),
 	}
 	if approved != nil {
@@ -219,6 +224,44 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	out.Duration = s.now().Sub(started)
 	log.Info().Int("pushed", out.Pushed).Str("report", out.ReportPath).Dur("took", out.Duration).Msg("run done")
 	return out, nil
+}
+
+// catalog returns the shop's catalog. A shop that can say what changed
+// (shop.CatalogDeltas) sends only that: the catalog is kept in the state file and
+// updated. It is fetched whole the first time, on a full resync, and when the shop
+// no longer knows the kept cursor.
+func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, error) {
+	d, ok := s.shop.(shop.CatalogDeltas)
+	if !ok {
+		return s.shop.Catalog(ctx)
+	}
+	cursor, err := s.store.CatalogCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cursor != "" && !whole {
+		changed, removed, next, err := d.CatalogChanges(ctx, cursor)
+		switch {
+		case errors.Is(err, shop.ErrCursorExpired):
+			s.log.Info().Msg("the shop no longer knows the catalog's last cursor: fetched whole")
+		case err != nil:
+			return nil, err
+		default:
+			if err := s.store.ApplyCatalogChanges(ctx, changed, removed, next); err != nil {
+				return nil, err
+			}
+			s.log.Debug().Int("changed", len(changed)).Int("removed", len(removed)).Msg("catalog changes fetched")
+			return s.store.Catalog(ctx)
+		}
+	}
+	catalog, next, err := d.CatalogWithCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SaveCatalog(ctx, catalog, next); err != nil {
+		return nil, err
+	}
+	return catalog, nil
 }
 
 // resyncDue tells whether this run pushes every decision again, to heal whatever

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/erp"
 	"github.com/ecrin-connect/ecrin/mapping"
+	"github.com/ecrin-connect/ecrin/reconcile"
 
 	_ "github.com/ecrin-connect/ecrin/connector/shop/all"      // shop kinds
 	_ "github.com/ecrin-connect/ecrin/connector/source/folder" // source backends
@@ -73,6 +75,11 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Site, error) {
 			s.store.Close()
 			return nil, fmt.Errorf("source: %w", err)
 		}
+	}
+	if s.shop == nil && cfg.ShopSecret == "" {
+		// Loaded without the shop's secret (config.WithoutShopSecret): the command
+		// does not reach the shop, and says so if it tries.
+		s.shop = noShop{kind: cfg.Shop.Kind}
 	}
 	if s.shop == nil {
 		env := cfg.ShopEnv()
@@ -135,3 +142,19 @@ func (s *Site) mapper(ctx context.Context) (*mapping.Mapper, error) {
 	}
 	return mapping.New(mc)
 }
+
+// noShop stands for the shop of a command loaded without the shop's secret.
+type noShop struct{ kind string }
+
+var _ shop.Shop = noShop{}
+
+var errNoShop = errors.New("this command does not reach the shop: its secret was not loaded")
+
+func (noShop) Catalog(context.Context) ([]reconcile.Product, error) { return nil, errNoShop }
+func (noShop) Push(context.Context, string, []shop.Item) ([]shop.Result, error) {
+	return nil, errNoShop
+}
+func (noShop) OpenOrders(context.Context) ([]shop.OrderLine, error) { return nil, errNoShop }
+func (noShop) Ping(context.Context) error                           { return errNoShop }
+func (noShop) Traits() shop.Traits                                  { return shop.Traits{MaxBatch: 1} }
+func (n noShop) String() string                                     { return n.kind + " shop (not reached)" }

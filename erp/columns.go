@@ -105,10 +105,16 @@ func (m *Mapper) ByHeader(header []string, loc Location) error {
 		return nil
 	}
 	var found []string
+	n := 0
 	for _, h := range header {
 		if h = strings.TrimSpace(h); h != "" {
-			found = append(found, fmt.Sprintf("%q", h))
+			if n++; n <= 20 {
+				found = append(found, fmt.Sprintf("%q", cut(h)))
+			}
 		}
+	}
+	if n > 20 {
+		found = append(found, fmt.Sprintf("… (%d in all)", n))
 	}
 	return &FileError{Loc: loc, Code: FileMissingColumn,
 		Message: fmt.Sprintf("required column %s not found in the header; columns found: %s",
@@ -323,4 +329,17 @@ func cut(s string) string {
 		i--
 	}
 	return s[:i] + "…"
+}
+
+// mappedAmong returns the field of the first of the given columns that a field is
+// read from.
+func (m *Mapper) mappedAmong(cols []int) (string, bool) {
+	for _, c := range cols {
+		for f, mc := range m.col {
+			if mc == c {
+				return fieldNames[f], true
+			}
+		}
+	}
+	return "", false
 }

@@ -52,10 +52,13 @@ type GuardInput struct {
 	FileError string    // non-empty when reading the extract failed (the error's code or message)
 	Previous  *RunFacts // the last accepted run; nil on a site's first run
 	Limits    Limits
+	// Catalog are the catalog's repeated ids (CatalogProblems): any holds the run.
+	Catalog []CatalogProblem
 }
 
 // Guard reason codes: stable identifiers that reports translate.
 const (
+	GuardCatalogIDs        = "duplicate_catalog_ids"
 	GuardFileError         = "file_error"
 	GuardEmptyExtract      = "empty_extract"
 	GuardMinRows           = "min_rows_ratio"
@@ -87,6 +90,17 @@ func Guard(in GuardInput) Verdict {
 	}
 	lim := in.Limits.withDefaults()
 	st := in.Stats
+	if len(in.Catalog) > 0 {
+		var products, variants float64
+		for _, p := range in.Catalog {
+			if p.Kind == CatalogProduct {
+				products++
+			} else {
+				variants++
+			}
+		}
+		hold(GuardCatalogIDs, catalogMessage(in.Catalog), map[string]float64{"duplicate_products": products, "duplicate_variants": variants})
+	}
 	if in.FileError != "" {
 		hold(GuardFileError, "the extract could not be read: "+in.FileError, nil)
 	}

@@ -27,6 +27,8 @@ func TestGuard(t *testing.T) {
 		{"unpublish ratio against the last run when the catalog says none", GuardInput{Stats: Stats{Lines: 990, Matched: 990, Unpublishing: 200}, Previous: prev}, []string{GuardMaxUnpublishRatio}},
 		{"unpublish more than the count", GuardInput{Stats: Stats{Lines: 990, Matched: 990, WasPublished: 100000, Unpublishing: 1001}}, []string{GuardMaxUnpublishCount}},
 		{"unpublish count from limits", GuardInput{Stats: good, Limits: Limits{MaxUnpublishCount: 5}}, []string{GuardMaxUnpublishCount}},
+		{"unpublish count 0 is the default 1000", GuardInput{Stats: Stats{Lines: 990, Matched: 990, WasPublished: 100000, Unpublishing: 1001}, Limits: Limits{MaxUnpublishCount: 0}}, []string{GuardMaxUnpublishCount}},
+		{"unpublish count negative is off", GuardInput{Stats: Stats{Lines: 990, Matched: 990, WasPublished: 100000, Unpublishing: 5000}, Limits: Limits{MaxUnpublishCount: -1}}, nil},
 		{"match rate down 21 points", GuardInput{Stats: Stats{Lines: 1000, Matched: 740, Unmatched: 260, WasPublished: 800}, Previous: prev}, []string{GuardMatchDrop}},
 		{"match rate down 20 points passes", GuardInput{Stats: Stats{Lines: 1000, Matched: 750, Unmatched: 250, WasPublished: 800}, Previous: prev}, nil},
 		{"several guards at once", GuardInput{Stats: Stats{Lines: 100, Matched: 10, Unmatched: 90, WasPublished: 800, Unpublishing: 700}, Previous: prev},

@@ -2,10 +2,7 @@ package reconcile
 
 import (
 	"fmt"
-	"math"
 	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 )
@@ -32,6 +29,7 @@ type Product struct {
 	Brand      string    `json:"brand"`
 	Ref        string    `json:"ref"`
 	Category   string    `json:"category,omitempty"`
+	EAN        string    `json:"ean,omitempty"`
 	Declinable bool      `json:"declinable"`
 	Variants   []Variant `json:"variants,omitempty"`
 	Published  bool      `json:"published"`
@@ -41,13 +39,13 @@ type Product struct {
 type Variant struct {
 	ID   string `json:"id"`
 	Size string `json:"size"` // as the catalog writes it; normalised before matching
+	EAN  string `json:"ean,omitempty"`
 }
 
-// Availability is what the shop tells a customer about an article. It is one
-// byte; its text (String, MarshalText: "in_stock", …) is what the shop protocol,
-// the state store and the reports carry. The zero value is no availability, "".
-// Any other text read back (AvailabilityOf, UnmarshalText) is kept as it is: it
-// gets a code of its own, the same for the same text (at most 250 such texts).
+// Availability is what the shop tells a customer about an article: one of four
+// constants, one byte. Its text (String, MarshalText: "in_stock", …) is what the
+// state store and the reports carry; the zero value is no availability, "". Any
+// other text read back is an error (AvailabilityOf, UnmarshalText).
 type Availability uint8
 
 const (
@@ -57,63 +55,31 @@ const (
 	Unavailable                         // "unavailable"
 )
 
-// availNames are the texts of the availabilities, by code: the engine's, then
-// the others read back, appended once each and never changed.
-var availNames struct {
-	sync.RWMutex
-	names []string
-	codes map[string]Availability
-}
-
-var knownAvailNames = [...]string{"", "in_stock", "preorder", "backorder", "unavailable"}
+var availNames = [...]string{"", "in_stock", "preorder", "backorder", "unavailable"}
 
 // String returns the availability's text.
 func (a Availability) String() string {
-	if int(a) < len(knownAvailNames) {
-		return knownAvailNames[a]
-	}
-	availNames.RLock()
-	defer availNames.RUnlock()
-	if i := int(a) - len(knownAvailNames); i < len(availNames.names) {
-		return availNames.names[i]
+	if int(a) < len(availNames) {
+		return availNames[a]
 	}
 	return "availability(" + strconv.Itoa(int(a)) + ")"
 }
 
-// AvailabilityOf returns the availability whose text is s.
+// AvailabilityOf returns the availability whose text is s; any other text is an
+// error.
 func AvailabilityOf(s string) (Availability, error) {
-	for i, n := range knownAvailNames {
+	for i, n := range availNames {
 		if n == s {
 			return Availability(i), nil
 		}
 	}
-	availNames.RLock()
-	a, ok := availNames.codes[s]
-	availNames.RUnlock()
-	if ok {
-		return a, nil
-	}
-	availNames.Lock()
-	defer availNames.Unlock()
-	if a, ok := availNames.codes[s]; ok {
-		return a, nil
-	}
-	if len(knownAvailNames)+len(availNames.names) > math.MaxUint8 {
-		return 0, fmt.Errorf("reconcile: availability %q: too many unknown availabilities", s)
-	}
-	a = Availability(len(knownAvailNames) + len(availNames.names))
-	if availNames.codes == nil {
-		availNames.codes = make(map[string]Availability)
-	}
-	availNames.names = append(availNames.names, strings.Clone(s))
-	availNames.codes[availNames.names[len(availNames.names)-1]] = a
-	return a, nil
+	return 0, fmt.Errorf("reconcile: unknown availability %q (want in_stock, preorder, backorder or unavailable)", s)
 }
 
 // MarshalText writes the availability's text.
 func (a Availability) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
-// UnmarshalText reads an availability's text, any text (see AvailabilityOf).
+// UnmarshalText reads an availability's text (see AvailabilityOf).
 func (a *Availability) UnmarshalText(b []byte) error {
 	v, err := AvailabilityOf(string(b))
 	if err != nil {

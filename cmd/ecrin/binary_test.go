@@ -390,3 +390,105 @@ func TestServiceStopsWithinFiveSeconds(t *testing.T) {
 	}
 	b.assertShopHolds(b.expected(path))
 }
+
+// TestCrashDuringCatalogFetchAndReport kills `ecrin run --once` while it fetches the
+// catalog (the shop answers slowly) and while it writes the report (a .tmp workbook
+// is in the reports folder), and checks that the boutique converges all the same:
+// the shop holds the last night's plan, no batch applied twice, nothing pending.
+func TestCrashDuringCatalogFetchAndReport(t *testing.T) {
+	needIntegration(t)
+	bin := buildEcrin(t)
+	b := newBoutique(t, 10_000, 500)
+	start := func() (*exec.Cmd, chan error, *bytes.Buffer) {
+		cmd := exec.Command(bin, "run", "--once", "-q", "--config", b.config)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		return cmd, done, &out
+	}
+	kill := func(cmd *exec.Cmd, done chan error) {
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+	}
+	finish := func(done chan error, out *bytes.Buffer) {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
+			}
+		case <-time.After(2 * time.Minute):
+			t.Fatalf("ecrin run --once did not end\n%s", out.String())
+		}
+	}
+
+	// The catalog fetch: the shop takes 3 s to answer the first page.
+	last := b.night(0)
+	b.sim.SetFault(shopsim.Fault{Delay: 3 * time.Second, Path: "/v1/catalog"})
+	fetchKills := 0
+	for range 5 {
+		cmd, done, out := start()
+		select {
+		case err := <-done:
+			t.Fatalf("the run ended during a 3 s catalog fetch: %v\n%s", err, out.String())
+		case <-time.After(time.Duration(400+fetchKills*300) * time.Millisecond):
+			kill(cmd, done)
+			fetchKills++
+		}
+		st := b.store()
+		p, err := st.Pending(context.Background())
+		st.Close()
+		if err != nil || len(p) != 0 {
+			t.Fatalf("killed during the catalog fetch: %d batches pending (%v), want none", len(p), err)
+		}
+	}
+	b.sim.SetFault(shopsim.Fault{})
+	_, done, out := start()
+	finish(done, out)
+
+	// The report: killed as soon as its temporary workbook appears.
+	reports := filepath.Join(b.dir, "data", "reports")
+	reportKills := 0
+	for night := 1; night <= 12 && reportKills < 5; night++ {
+		last = b.night(night)
+		cmd, done, out := start()
+		killed := false
+	poll:
+		for {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
+				}
+				break poll
+			default:
+			}
+			if entries, _ := os.ReadDir(reports); slices.ContainsFunc(entries, func(e os.DirEntry) bool { return strings.HasSuffix(e.Name(), ".tmp") }) {
+				kill(cmd, done)
+				killed = true
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		if killed {
+			reportKills++
+			_, done, out := start() // the next start finishes what the killed run left
+			finish(done, out)
+		}
+	}
+	if reportKills < 3 {
+		t.Fatalf("only %d kills during the report write", reportKills)
+	}
+	_, done, out = start()
+	finish(done, out)
+	st := b.store()
+	defer st.Close()
+	if p, err := st.Pending(context.Background()); err != nil || len(p) != 0 {
+		t.Fatalf("pending after the last run: %d %v", len(p), err)
+	}
+	t.Logf("%d kills during the catalog fetch, %d during the report write", fetchKills, reportKills)
+	b.assertShopHolds(b.expected(last))
+}

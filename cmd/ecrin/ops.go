@@ -40,7 +40,7 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	cfg, err := config.Load(*sf.config)
+	cfg, err := loadConfig(*sf.config, localOnly)
 	if err != nil {
 		return fail(stderr, "runs", err)
 	}
@@ -66,7 +66,7 @@ func runRuns(args []string, stdout, stderr io.Writer) int {
 
 // onRun is the shape of report, approve and rollback: flags, one RUN argument, the
 // site opened, then the command's own work.
-func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Context, site *cliSite, id state.RunID) error, flags ...func(*flag.FlagSet)) int {
+func onRun(name string, r reach, args []string, stderr io.Writer, do func(ctx context.Context, site *cliSite, id state.RunID) error, flags ...func(*flag.FlagSet)) int {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sf := addSiteFlags(fs)
@@ -82,7 +82,7 @@ func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Con
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	site, err := openSite(ctx, sf, stderr)
+	site, err := openSite(ctx, sf, stderr, r)
 	if err != nil {
 		return fail(stderr, name, err)
 	}
@@ -95,7 +95,7 @@ func onRun(name string, args []string, stderr io.Writer, do func(ctx context.Con
 
 func runReport(args []string, stdout, stderr io.Writer) int {
 	var full bool
-	return onRun("report", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
+	return onRun("report", localOnly, args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
 		path, err := site.ReportFull(ctx, id, full)
 		if err == nil {
 			fmt.Fprintln(stdout, path)
@@ -107,7 +107,7 @@ func runReport(args []string, stdout, stderr io.Writer) int {
 }
 
 func runApprove(args []string, stdout, stderr io.Writer) int {
-	return onRun("approve", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
+	return onRun("approve", reachAll, args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
 		out, err := site.Approve(ctx, id)
 		if err == nil {
 			printOutcome(stdout, out)
@@ -117,7 +117,7 @@ func runApprove(args []string, stdout, stderr io.Writer) int {
 }
 
 func runRollback(args []string, stdout, stderr io.Writer) int {
-	return onRun("rollback", args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
+	return onRun("rollback", reachAll, args, stderr, func(ctx context.Context, site *cliSite, id state.RunID) error {
 		out, unknown, err := site.Rollback(ctx, id)
 		if err != nil {
 			return err
@@ -188,7 +188,11 @@ func runPrecheck(args []string, stdout, stderr io.Writer) int {
 	if *cfgPath != "" {
 		var err error
 		q := true
-		site, err = openSite(ctx, siteFlags{config: cfgPath, quiet: &q}, stderr)
+		r := shopOnly // the extract is a file: the source is not reached
+		if *catalogFile != "" {
+			r = localOnly // nor the shop, with a catalog file
+		}
+		site, err = openSite(ctx, siteFlags{config: cfgPath, quiet: &q}, stderr, r)
 		if err != nil {
 			return fail(stderr, "precheck", err)
 		}
@@ -223,6 +227,9 @@ func runPrecheck(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, "precheck", err)
 	}
 	opts := report.Options{Language: *lang}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		return fail(stderr, "precheck", fmt.Errorf("--out: %w", err))
+	}
 	xlsx := filepath.Join(*outDir, report.PrecheckFile(in.Now))
 	csvPath := filepath.Join(*outDir, report.RewriteFile(in.Now))
 	if err := writeFile(xlsx, func(w io.Writer) error { return report.WritePrecheck(w, p, opts) }); err != nil {

@@ -40,7 +40,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := interruptible()
 	defer stop()
-	site, err := openSite(ctx, sf, stderr)
+	site, err := openSite(ctx, sf, stderr, reachAll)
 	if err != nil {
 		return fail(stderr, "run", err)
 	}

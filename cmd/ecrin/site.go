@@ -41,8 +41,29 @@ func (c *cliSite) Close() {
 	c.log.Close()
 }
 
-func openSite(ctx context.Context, f siteFlags, stderr io.Writer) (*cliSite, error) {
-	cfg, err := config.Load(*f.config)
+// reach says what a command reaches beyond the site's own files: only what it
+// reaches needs a secret.
+type reach int
+
+const (
+	reachAll  reach = iota // the shop and the source (run, approve, rollback)
+	localOnly              // the state file and the reports (runs, report)
+	shopOnly               // precheck: the extract is a file, the catalog comes from the shop
+)
+
+// loadConfig loads the configuration, resolving only the secrets the command needs.
+func loadConfig(path string, r reach) (*config.Config, error) {
+	switch r {
+	case localOnly:
+		return config.Load(path, config.WithoutShopSecret(), config.WithoutSourcePassword())
+	case shopOnly:
+		return config.Load(path, config.WithoutSourcePassword())
+	}
+	return config.Load(path)
+}
+
+func openSite(ctx context.Context, f siteFlags, stderr io.Writer, r reach) (*cliSite, error) {
+	cfg, err := loadConfig(*f.config, r)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,9 +53,12 @@ type Config struct {
 	// Secrets, resolved by Load; never encoded, never logged.
 	SourcePassword string `yaml:"-"`
 	ShopSecret     string `yaml:"-"`
+	shopMaxBatch   int    // the most items the shop kind takes in one batch
 
 	// Warnings are advice found while loading (world-readable secret file, …).
 	Warnings []string `yaml:"-"`
+
+	doc *yaml.Node // the parsed file, for the lines of errors found after Parse
 }
 
 // Site names the boutique.
@@ -149,8 +155,33 @@ func (e *Error) Error() string {
 	return e.File + ": " + e.Msg
 }
 
+// LoadOption tunes Load.
+type LoadOption func(*loadOptions)
+
+type loadOptions struct {
+	skipShopSecret, skipSourcePassword bool
+}
+
+// WithoutShopSecret makes Load leave the shop secret unresolved (ShopSecret empty):
+// for the commands that never reach the shop (runs, report), so that they work on a
+// machine where the shop secret's variable or file is not there. The configuration
+// must still say where the secret comes from; ResolveShopSecret resolves it later.
+func WithoutShopSecret() LoadOption {
+	return func(o *loadOptions) { o.skipShopSecret = true }
+}
+
+// WithoutSourcePassword makes Load leave the source password unresolved, for the
+// commands that never reach the source; ResolveSourcePassword resolves it later.
+func WithoutSourcePassword() LoadOption {
+	return func(o *loadOptions) { o.skipSourcePassword = true }
+}
+
 // Load reads, checks and completes a configuration file, and resolves its secrets.
-func Load(path string) (*Config, error) {
+func Load(path string, opts ...LoadOption) (*Config, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
@@ -163,8 +194,15 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.resolveSecrets(); err != nil {
-		return nil, &Error{File: abs, Msg: err.Error()}
+	if !o.skipShopSecret {
+		if err := c.ResolveShopSecret(); err != nil {
+			return nil, err
+		}
+	}
+	if !o.skipSourcePassword {
+		if err := c.ResolveSourcePassword(); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -178,7 +216,7 @@ func Parse(name string, b []byte) (*Config, error) {
 	if len(root.Content) == 0 {
 		return nil, &Error{File: name, Msg: "the configuration is empty"}
 	}
-	c := &Config{Path: name, Schedule: schedule.DefaultConfig(), Log: logging.DefaultConfig()}
+	c := &Config{Path: name, Schedule: schedule.DefaultConfig(), Log: logging.DefaultConfig(), doc: root.Content[0]}
 	c.Schedule.Timezone = "" // the site's zone unless the schedule names one
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
@@ -213,7 +251,13 @@ func (c *Config) complete() error {
 			s.File = absUnder(base, s.File)
 		}
 	}
-	if c.Push.BatchSize <= 0 {
+	c.Log.File = absUnder(base, c.Log.File)
+	for _, key := range localPaths[c.Source.Kind] {
+		if n := child(&c.Source.Settings, key); n != nil && n.Kind == yaml.ScalarNode {
+			n.Value = absUnder(base, n.Value)
+		}
+	}
+	if c.Push.BatchSize == 0 {
 		c.Push.BatchSize = DefaultBatchSize
 	}
 	if c.Report.Language == "" {
@@ -239,6 +283,14 @@ func (c *Config) validate(doc *yaml.Node) error {
 	fail := func(msg string, path ...string) error {
 		return &Error{File: c.Path, Line: lineOf(doc, path...), Msg: msg}
 	}
+	// keyed turns an error whose message starts with its key path
+	// ("schedule.interval.every: …") into an Error at that key's line.
+	keyed := func(err error, fallback ...string) error {
+		if m := keyPrefix.FindStringSubmatch(err.Error()); m != nil {
+			return fail(err.Error(), strings.Split(m[1], ".")...)
+		}
+		return fail(err.Error(), fallback...)
+	}
 	if c.Site.ID == "" {
 		return fail("site.id is required: the boutique's id at the shop", "site")
 	}
@@ -254,37 +306,51 @@ func (c *Config) validate(doc *yaml.Node) error {
 	if c.Source.Kind == "" {
 		return fail(fmt.Sprintf("source.kind is required (one of %s)", strings.Join(source.Kinds(), ", ")), "source")
 	}
+	if err := c.validateSourceNumbers(); err != nil {
+		return err
+	}
 	if _, err := source.Open(c.Source.Kind, &c.Source.Settings, source.Env{ArchiveDir: c.ArchiveDir()}); err != nil {
 		var se *source.SettingError
 		if errors.As(err, &se) {
 			return &Error{File: c.Path, Line: se.Line, Msg: "source: " + se.Msg}
 		}
-		return fail("source: "+err.Error(), "source", "kind")
+		return &Error{File: c.Path, Line: sourceKeyLine(&c.Source.Settings, err.Error()), Msg: "source: " + err.Error()}
 	}
 	if c.Shop.Kind == "" {
 		c.Shop.Kind = shop.DefaultKind
 	}
-	if _, err := shop.Open(c.Shop.Kind, &c.Shop.Settings, shop.Env{Boutique: c.Site.ID, Secret: "checked-at-load"}); err != nil {
+	sh, err := shop.Open(c.Shop.Kind, &c.Shop.Settings, shop.Env{Boutique: c.Site.ID, Secret: "checked-at-load"})
+	if err != nil {
 		var se *shop.SettingError
 		if errors.As(err, &se) {
 			return &Error{File: c.Path, Line: se.Line, Msg: "shop: " + se.Msg}
 		}
 		return fail("shop: "+err.Error(), "shop")
 	}
+	c.shopMaxBatch = sh.Traits().MaxBatch
 	if err := c.Log.Validate(); err != nil {
-		return fail("log: "+err.Error(), "log")
+		return keyed(err, "log")
+	}
+	if c.Log.MaxSizeMB > maxLogSizeMB {
+		return fail(fmt.Sprintf("log.max_size_mb %d: want 1 to %d (megabytes per log file)", c.Log.MaxSizeMB, maxLogSizeMB), "log", "max_size_mb")
+	}
+	if c.Log.MaxFiles > maxLogFiles {
+		return fail(fmt.Sprintf("log.max_files %d: want 0 to %d (rotated files kept)", c.Log.MaxFiles, maxLogFiles), "log", "max_files")
 	}
 	if !c.Shop.Secret.IsSet() {
 		return fail("shop.secret is required: {env: NAME} or {file: PATH}", "shop")
 	}
-	if _, err := mapping.New(c.Mapping); err != nil {
-		return fail("mapping: "+err.Error(), "mapping")
+	if err := c.validateMapping(doc); err != nil {
+		return err
 	}
 	if len(c.Mapping.Brands) == 0 {
 		c.Warnings = append(c.Warnings, "mapping.brands is empty: every brand is left out")
 	}
+	if err := c.validateNumbers(doc); err != nil {
+		return err
+	}
 	if _, err := schedule.New(c.Schedule); err != nil {
-		return fail("schedule: "+err.Error(), "schedule")
+		return keyed(err, "schedule")
 	}
 	switch c.Report.Language {
 	case "fr", "en":
@@ -294,18 +360,225 @@ func (c *Config) validate(doc *yaml.Node) error {
 	return nil
 }
 
-func (c *Config) resolveSecrets() error {
-	warn := func(s string) { c.Warnings = append(c.Warnings, s) }
-	var err error
-	if c.ShopSecret, err = c.Shop.Secret.Resolve("shop.secret", warn); err != nil {
-		return err
+// validateSourceNumbers refuses a source port out of range and a negative
+// duration (a timeout, a wait), at the key's line, whatever the backend.
+func (c *Config) validateSourceNumbers() error {
+	n := &c.Source.Settings
+	if n.Kind != yaml.MappingNode {
+		return nil
 	}
-	if c.Source.Password.IsSet() {
-		if c.SourcePassword, err = c.Source.Password.Resolve("source.password", warn); err != nil {
-			return err
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Value == "port" {
+			if p, err := strconv.Atoi(v.Value); err == nil && (p < 0 || p > 65535) {
+				return &Error{File: c.Path, Line: k.Line, Msg: fmt.Sprintf("source.port %d: want 1 to 65535 (0 or absent: the default)", p)}
+			}
+			continue
+		}
+		if d, err := time.ParseDuration(v.Value); err == nil && d < 0 {
+			return &Error{File: c.Path, Line: k.Line, Msg: fmt.Sprintf("source.%s %s: want a positive duration (e.g. 30s), or 0 or absent for the default", k.Value, v.Value)}
 		}
 	}
 	return nil
+}
+
+// sourceKeyLine is the line of the source setting a backend's message names
+// first, else of the source block's kind.
+func sourceKeyLine(n *yaml.Node, msg string) int {
+	line, at := 0, len(msg)+1
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Value == "kind" || k.Value == "password" {
+				continue
+			}
+			re := regexp.MustCompile(`\b` + regexp.QuoteMeta(k.Value) + `\b`)
+			if loc := re.FindStringIndex(msg); loc != nil && loc[0] < at {
+				line, at = k.Line, loc[0]
+			}
+		}
+		if line == 0 {
+			if k := child(n, "kind"); k != nil {
+				line = k.Line
+			}
+		}
+	}
+	if line == 0 {
+		line = n.Line
+	}
+	return line
+}
+
+// keyPrefix finds the key path an error message starts with.
+var keyPrefix = regexp.MustCompile(`^([a-z_]+(?:\.[a-z_]+)+)[: ]`)
+
+// Bounds of the numeric settings.
+const (
+	maxLogSizeMB = 1024
+	maxLogFiles  = 100
+	maxKeepDays  = 3650
+	maxDelayDays = 365
+)
+
+// validateNumbers refuses numeric settings out of their range, saying what the
+// value means: a ratio written as a percentage (20 for 0.2) would turn a guard off.
+func (c *Config) validateNumbers(doc *yaml.Node) error {
+	fail := func(msg string, path ...string) error {
+		return &Error{File: c.Path, Line: lineOf(doc, path...), Msg: msg}
+	}
+	o := c.ERP.Options
+	if o.HeaderRow < 0 {
+		return fail(fmt.Sprintf("erp.options.header_row %d: want the 1-based row of the header, or 0 to find it", o.HeaderRow), "erp", "options", "header_row")
+	}
+	for _, l := range []struct {
+		key string
+		v   int64
+	}{{"max_file_bytes", o.Limits.MaxFileBytes}, {"max_unzip_bytes", o.Limits.MaxUnzipBytes}, {"max_rows", int64(o.Limits.MaxRows)}, {"max_field_bytes", int64(o.Limits.MaxFieldBytes)}} {
+		if l.v < 0 {
+			return fail(fmt.Sprintf("erp.options.limits.%s %d: want a positive limit, or 0 or absent for the default", l.key, l.v), "erp", "options", "limits", l.key)
+		}
+	}
+	g := c.Guards
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"min_rows_ratio", g.MinRowsRatio}, {"max_unpublish_ratio", g.MaxUnpublishRatio}, {"max_match_drop", g.MaxMatchDrop}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+			return fail(fmt.Sprintf("guards.%s %g: a number is expected", f.key, f.v), "guards", f.key)
+		}
+	}
+	ratio := func(key string, v float64, example string) error {
+		if v > 1 {
+			return fail(fmt.Sprintf("guards.%s %g: a ratio from 0 to 1 is expected (%s); 0 or absent takes the default, a negative value turns the check off",
+				key, v, example), "guards", key)
+		}
+		return nil
+	}
+	if err := ratio("min_rows_ratio", g.MinRowsRatio, "0.5 means 50 % of the rows of the last accepted extract"); err != nil {
+		return err
+	}
+	if err := ratio("max_unpublish_ratio", g.MaxUnpublishRatio, "0.2 means 20 % of the published products"); err != nil {
+		return err
+	}
+	if g.MaxMatchDrop > 100 {
+		return fail(fmt.Sprintf("guards.max_match_drop %g: percentage points from 0 to 100 are expected (20 means a fall of 20 points); 0 or absent takes the default, a negative value turns the check off",
+			g.MaxMatchDrop), "guards", "max_match_drop")
+	}
+	if g.MaxMatchDrop > 0 && g.MaxMatchDrop < 1 {
+		c.warn(fmt.Sprintf("guards.max_match_drop %g is in percentage points: %g means a fall of %g points, not %g %%; write %g for that",
+			g.MaxMatchDrop, g.MaxMatchDrop, g.MaxMatchDrop, g.MaxMatchDrop*100, g.MaxMatchDrop*100))
+	}
+	if c.Push.BatchSize < 1 || c.Push.BatchSize > c.shopMaxBatch {
+		return fail(fmt.Sprintf("push.batch_size %d: want 1 to %d items per batch (the most the %s shop takes); 0 or absent: %d",
+			c.Push.BatchSize, c.shopMaxBatch, c.Shop.Kind, DefaultBatchSize), "push", "batch_size")
+	}
+	if c.Push.FullResyncEvery < 0 {
+		return fail(fmt.Sprintf("push.full_resync_every %s: want a positive duration (e.g. 168h), or 0 for never", c.Push.FullResyncEvery), "push", "full_resync_every")
+	}
+	for _, kind := range []string{"preorder", "backorder", "showcase"} {
+		list := child(child(doc, "rules"), kind)
+		if list == nil || list.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, item := range list.Content {
+			n := child(item, "delay_days")
+			if n == nil {
+				continue
+			}
+			if d, err := strconv.Atoi(n.Value); err == nil && (d < 0 || d > maxDelayDays) {
+				return &Error{File: c.Path, Line: n.Line, Msg: fmt.Sprintf("rules.%s, rule %d: delay_days %d: want 0 to %d days", kind, i+1, d, maxDelayDays)}
+			}
+		}
+	}
+	if c.Report.KeepDays < 1 || c.Report.KeepDays > maxKeepDays {
+		return fail(fmt.Sprintf("report.keep_days %d: want 1 to %d days (0 or absent: %d)", c.Report.KeepDays, maxKeepDays, DefaultReportKeepDays), "report", "keep_days")
+	}
+	return nil
+}
+
+// validateMapping checks the brand table and the reference rules at their lines:
+// two ERP names that fold alike would map a brand to one of two catalog brands at
+// random, and a pattern that does not compile is named at its rule.
+func (c *Config) validateMapping(doc *yaml.Node) error {
+	m := child(doc, "mapping")
+	for _, section := range []struct{ key, what string }{
+		{"brands", "ERP brand names"},
+		{"rules", "catalog brands"},
+	} {
+		n := child(m, section.key)
+		if n == nil || n.Kind != yaml.MappingNode {
+			continue
+		}
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			f := mapping.FoldBrand(k.Value)
+			if first, ok := seen[f]; ok {
+				return &Error{File: c.Path, Line: k.Line, Msg: fmt.Sprintf(
+					"mapping.%s: %q (line %d) and %q (line %d) are the same brand once case, accents and spaces are ignored: keep one (%s are compared folded)",
+					section.key, first.Value, first.Line, k.Value, k.Line, section.what)}
+			}
+			seen[f] = k
+		}
+	}
+	if rules := child(m, "rules"); rules != nil && rules.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(rules.Content); i += 2 {
+			brand, list := rules.Content[i].Value, rules.Content[i+1]
+			if list.Kind != yaml.SequenceNode {
+				continue
+			}
+			for j, item := range list.Content {
+				re := child(item, "replace")
+				if re == nil {
+					continue
+				}
+				if _, err := regexp.Compile(re.Value); err != nil {
+					return &Error{File: c.Path, Line: re.Line, Msg: fmt.Sprintf("mapping.rules.%s, rule %d: replace %q is not a regular expression (RE2): %v",
+						brand, j+1, re.Value, err)}
+				}
+			}
+		}
+	}
+	if _, err := mapping.New(c.Mapping); err != nil {
+		return &Error{File: c.Path, Line: lineOf(doc, "mapping"), Msg: "mapping: " + err.Error()}
+	}
+	return nil
+}
+
+// ResolveShopSecret reads the shop secret from where the configuration says, once
+// (Load does it unless WithoutShopSecret). Its errors name the line of shop.secret,
+// never the secret.
+func (c *Config) ResolveShopSecret() error {
+	if c.ShopSecret != "" {
+		return nil
+	}
+	v, err := c.Shop.Secret.Resolve("shop.secret", c.warn)
+	if err != nil {
+		return c.errAt(err.Error(), "shop", "secret")
+	}
+	c.ShopSecret = v
+	return nil
+}
+
+// ResolveSourcePassword reads the source password, when the source has one, from
+// where the configuration says (Load does it unless WithoutSourcePassword).
+func (c *Config) ResolveSourcePassword() error {
+	if !c.Source.Password.IsSet() || c.SourcePassword != "" {
+		return nil
+	}
+	v, err := c.Source.Password.Resolve("source.password", c.warn)
+	if err != nil {
+		return c.errAt(err.Error(), "source", "password")
+	}
+	c.SourcePassword = v
+	return nil
+}
+
+func (c *Config) warn(s string) { c.Warnings = append(c.Warnings, s) }
+
+// errAt is an Error at the line of the key path (or its deepest part present).
+func (c *Config) errAt(msg string, path ...string) error {
+	return &Error{File: c.Path, Line: lineOf(c.doc, path...), Msg: msg}
 }
 
 // Secrets lists the resolved secrets, for log redaction.
@@ -332,6 +605,14 @@ func (c *Config) Location() *time.Location {
 func (c *Config) StatePath() string  { return filepath.Join(c.DataDir, "state.db") }
 func (c *Config) ArchiveDir() string { return filepath.Join(c.DataDir, "archive") }
 func (c *Config) ReportDir() string  { return filepath.Join(c.DataDir, "reports") }
+
+// localPaths are the source settings, per kind, that name a file or folder of this
+// machine: a relative one is taken from the configuration's folder. (An FTP dir or
+// move_to is a path on the server: left as it is.)
+var localPaths = map[string][]string{
+	"folder": {"path", "move_to"},
+	"ftp":    {"ca_file"},
+}
 
 func absUnder(base, p string) string {
 	if p == "" || filepath.IsAbs(p) {

@@ -22,6 +22,10 @@ type Facts struct {
 	Verdict  reconcile.Verdict
 	Status   string // a Status… constant; empty: held when the verdict holds, else accepted
 
+	// MaxListed caps the changes the online and offline sheets list (0: all); the
+	// counts stay exact and the whole list is `ecrin report RUN --full`.
+	MaxListed int
+
 	Pushed     int          // decisions sent
 	Rejections []Rejection  // what the shop refused
 	SoldOnline []SoldOnline // open web orders
@@ -79,7 +83,11 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	// The night first: only what changed tonight is listed; the whole catalog is
 	// `ecrin report RUN --full`, from the state.
-	for _, c := range f.Changes {
+	for i, c := range f.Changes {
+		if f.MaxListed > 0 && i >= f.MaxListed {
+			run.Counts.Unlisted = len(f.Changes) - i
+			break
+		}
 		d := &c.Decision
 		o := Outcome{
 			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -83,5 +84,21 @@ func TestFromPlan(t *testing.T) {
 	p := PrecheckOf(run, "shop", 0)
 	if p.Ready() || len(p.Missing) != 1 || p.Missing[0].Code != MissingRewrites {
 		t.Errorf("precheck missing = %+v", p.Missing)
+	}
+}
+
+// TestFromPlanListsAtMostMaxListedChanges: a first night changes everything; the
+// workbook lists MaxListed of the changes and says how many it left out.
+func TestFromPlanListsAtMostMaxListedChanges(t *testing.T) {
+	var changes []reconcile.Change
+	for i := range 5 {
+		changes = append(changes, reconcile.Change{Decision: reconcile.Decision{ProductID: fmt.Sprint("p", i), Published: i%2 == 0}})
+	}
+	run := FromPlan(reconcile.Plan{}, Facts{Changes: changes, MaxListed: 3})
+	if n := len(run.Published) + len(run.Unpublished); n != 3 || run.Counts.Unlisted != 2 {
+		t.Errorf("listed %d, unlisted %d; want 3 and 2", n, run.Counts.Unlisted)
+	}
+	if run := FromPlan(reconcile.Plan{}, Facts{Changes: changes}); len(run.Published)+len(run.Unpublished) != 5 || run.Counts.Unlisted != 0 {
+		t.Errorf("no cap: %d listed", len(run.Published)+len(run.Unpublished))
 	}
 }

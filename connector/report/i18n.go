@@ -120,6 +120,7 @@ var texts = map[string][2]string{
 	"sum.pushed":         {"Envoyés à la boutique", "Sent to the shop"},
 	"sum.rejected":       {"Rejetés par la boutique", "Rejected by the shop"},
 	"sum.sold_online":    {"Vendus en ligne, pas encore en caisse", "Sold online, not yet in the till"},
+	"sum.unlisted":       {"Changements non listés (ecrin report --full)", "Changes not listed (ecrin report --full)"},
 	"sum.to_rewrite":     {"Références à réécrire", "References to rewrite"},
 	"sum.no_counterpart": {"Références sans correspondance", "References with no counterpart"},
 	"sum.brands":         {"Correspondance par marque", "Match rate per brand"},
@@ -191,6 +192,7 @@ var texts = map[string][2]string{
 	GuardUnpublishMax:  {"trop de produits seraient dépubliés (nombre)", "too many products would be unpublished (count)"},
 	GuardMatchDrop:     {"forte baisse du taux de correspondance", "match rate fell sharply"},
 	GuardApproved:      {"approuvé manuellement", "approved by hand"},
+	GuardCatalogIDs:    {"identifiants en double dans le catalogue de la boutique en ligne", "ids repeated in the web shop's catalog"},
 
 	// Precheck: what is missing.
 	MissingMatchRate: {"taux de correspondance insuffisant", "match rate too low"},
@@ -238,6 +240,7 @@ var texts = map[string][2]string{
 	"negative_stock": {"stock négatif lu comme 0", "negative stock read as 0"},
 	"numeric_ref":    {"référence enregistrée comme un nombre (zéros de tête perdus ?)", "reference stored as a number (leading zeros lost?)"},
 	"duplicate_line": {"ligne en double", "duplicated line"},
+	"multiline":      {"champ entre guillemets sur plusieurs lignes", "quoted field over several lines"},
 	"other":          {"autre problème", "other problem"},
 	"missing_size":   {"taille manquante pour un produit décliné en plusieurs tailles", "size missing for a product with several sizes"},
 	"unknown_size":   {"taille inconnue du catalogue", "size unknown to the catalog"},

@@ -59,6 +59,7 @@ type Counts struct {
 	Pushed      int `json:"pushed"`                // decisions sent to the shop
 	Rejected    int `json:"rejected"`              // decisions the shop refused
 	SoldOnline  int `json:"sold_online,omitempty"` // units in open web orders: to record in the till
+	Unlisted    int `json:"unlisted,omitempty"`    // changes past the listed ones: see the full list
 }
 
 // MatchRate is the share of mapped lines that matched, 0..1.
@@ -229,13 +230,14 @@ type SoldOnline struct {
 
 // Guard reasons: why a run was held. The values are reconcile's guard codes.
 const (
-	GuardFileError     = "file_error"          // the extract was refused
-	GuardEmptyExtract  = "empty_extract"       // no article in the extract
-	GuardRowsDrop      = "min_rows_ratio"      // far fewer rows than the last accepted extract
-	GuardUnpublishRate = "max_unpublish_ratio" // too large a share of the published products would go
-	GuardUnpublishMax  = "max_unpublish_count" // too many products would go
-	GuardMatchDrop     = "max_match_drop"      // the match rate fell since the last run
-	GuardApproved      = "approved"            // a held run released by hand
+	GuardFileError     = "file_error"            // the extract was refused
+	GuardEmptyExtract  = "empty_extract"         // no article in the extract
+	GuardRowsDrop      = "min_rows_ratio"        // far fewer rows than the last accepted extract
+	GuardUnpublishRate = "max_unpublish_ratio"   // too large a share of the published products would go
+	GuardUnpublishMax  = "max_unpublish_count"   // too many products would go
+	GuardMatchDrop     = "max_match_drop"        // the match rate fell since the last run
+	GuardApproved      = "approved"              // a held run released by hand
+	GuardCatalogIDs    = "duplicate_catalog_ids" // the shop's catalog repeats product or variant ids
 )
 
 // sortBrands orders brands by name, for a stable report.

@@ -61,6 +61,9 @@ func writeSummary(b *book, r *Run) error {
 		{label: "sum.rejected", value: c.Rejected},
 		{label: "sum.sold_online", value: c.SoldOnline},
 	}
+	if c.Unlisted > 0 {
+		items = append(items, item{label: "sum.unlisted", value: c.Unlisted})
+	}
 	return b.summary("sum.title", r.Site, items, r.Brands, r.Verdict.Reasons)
 }
 

@@ -50,7 +50,7 @@ func (f *Fetcher) Fetch(ctx context.Context, b Backend) (Extract, error) {
 	if err != nil {
 		return Extract{}, err
 	}
-	file, ok := newest(files, f.Rules.Pattern)
+	file, ok := newest(files, f.Rules.Pattern, f.Rules.Marker)
 	if !ok {
 		return Extract{}, fmt.Errorf("%w: no file matches %q in %s", ErrNoExtract, f.Rules.Pattern, f.Where)
 	}
@@ -106,12 +106,17 @@ func (f *Fetcher) list(ctx context.Context, b Backend) ([]File, error) {
 }
 
 // newest returns the file matching pattern with the latest modification
-// time, the greatest name among equals.
-func newest(files []File, pattern string) (File, bool) {
+// time, the greatest name among equals. A marker file (its name ends with
+// marker) is never an extract, even when the pattern matches it ("stock_*"
+// matches "stock_1.csv.done").
+func newest(files []File, pattern, marker string) (File, bool) {
 	var best File
 	found := false
 	for _, file := range files {
 		if ok, _ := path.Match(pattern, file.Name); !ok {
+			continue
+		}
+		if marker != "" && strings.HasSuffix(file.Name, marker) {
 			continue
 		}
 		if !found || file.ModTime.After(best.ModTime) ||

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -30,7 +33,7 @@ type Store struct {
 func Open(ctx context.Context, path string) (*Store, error) {
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
-		return nil, fmt.Errorf("open state %s: %w", path, err)
+		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
 	}
 	// One connection: the site's single writer. Write transactions begin
 	// IMMEDIATE (see dsn) so two processes queue on the lock instead of failing
@@ -38,7 +41,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	db.SetMaxOpenConns(1)
 	if err := migrate(ctx, db, migrations); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open state %s: %w", path, err)
+		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
 	}
 	return &Store{db: db, path: path}, nil
 }
@@ -72,16 +75,90 @@ func (s *Store) Close() error {
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", explain(err, s.path))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return explain(err, s.path)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", explain(err, s.path))
 	}
 	return nil
+}
+
+// SQLite result codes explain names (https://sqlite.org/rescode.html).
+const (
+	sqliteReadOnly   = 8
+	sqliteIOErr      = 10
+	sqliteFull       = 13
+	sqliteCantOpen   = 14
+	sqliteNotADB     = 26
+	sqliteIOErrWrite = sqliteIOErr | 3<<8  // SQLITE_IOERR_WRITE
+	sqliteIOErrSHM   = sqliteIOErr | 19<<8 // SQLITE_IOERR_SHMSIZE: the -shm file cannot grow
+)
+
+// ErrDiskFull and ErrReadOnly classify the state errors a boutique can fix itself.
+var (
+	ErrDiskFull = errors.New("the disk is full")
+	ErrReadOnly = errors.New("the state file cannot be written")
+)
+
+// explain turns the SQLite errors an operator can act on into a sentence that
+// names the file or the folder and what to do; the SQLite message stays at the
+// end. Other errors are returned as they are.
+func explain(err error, path string) error {
+	var c interface{ Code() int }
+	var done *explained
+	if err == nil || errors.As(err, &done) || !errors.As(err, &c) {
+		return err
+	}
+	dir := filepath.Dir(path)
+	code := c.Code()
+	switch {
+	case code&0xff == sqliteFull, code == sqliteIOErrSHM, code == sqliteIOErrWrite:
+		return &explained{kind: ErrDiskFull, err: err, msg: fmt.Sprintf(
+			"the disk holding the data folder %s is full (or failing): free space there; ecrin sends nothing until it can write its state", dir)}
+	case code&0xff == sqliteIOErr:
+		return &explained{err: err, msg: fmt.Sprintf(
+			"the state file %s cannot be read or written (disk I/O error): check that the disk holding %s has free space and works", path, dir)}
+	case code&0xff == sqliteReadOnly, code&0xff == sqliteCantOpen && readOnly(path):
+		return &explained{kind: ErrReadOnly, err: err, msg: fmt.Sprintf(
+			"the state file %s is read-only: give the service account write access to it and to its folder %s (the -wal and -shm files beside it too)", path, dir)}
+	case code&0xff == sqliteCantOpen:
+		return &explained{err: err, msg: fmt.Sprintf(
+			"the state file %s cannot be opened: check that the folder %s exists and that the service account may write in it", path, dir)}
+	case code&0xff == sqliteNotADB:
+		return &explained{err: err, msg: fmt.Sprintf(
+			"%s is not an ecrin state file, or it is damaged: move it aside (ecrin starts a new one) and tell support", path)}
+	}
+	return err
+}
+
+// readOnly tells whether the file at path exists but cannot be opened for writing
+// (its mode, or a read-only disk).
+func readOnly(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err == nil {
+		f.Close()
+		return false
+	}
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
+}
+
+// explained is an error with the sentence an operator acts on.
+type explained struct {
+	kind error // ErrDiskFull, ErrReadOnly or nil
+	msg  string
+	err  error
+}
+
+func (e *explained) Error() string { return e.msg + ": " + e.err.Error() }
+func (e *explained) Unwrap() []error {
+	if e.kind != nil {
+		return []error{e.kind, e.err}
+	}
+	return []error{e.err}
 }
 
 // read runs fn in a read transaction: one consistent snapshot that does not take

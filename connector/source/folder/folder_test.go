@@ -340,3 +340,20 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With a pattern that also matches the markers ("stock_*"), the marker written
+// after the extract is newer than it: it must never be taken as the extract.
+func TestMarkerIsNeverTheExtract(t *testing.T) {
+	for _, marker := range []string{"stock_1.csv.done", "stock_1.done"} {
+		rules := fastRules
+		rules.Pattern, rules.Marker = "stock_*", ".done"
+		s, export, _ := newSource(t, rules, nil)
+		now := time.Now()
+		put(t, export, "stock_1.csv", "REF;STOCK\nA;1\n", now.Add(-time.Minute))
+		put(t, export, marker, "", now)
+		e, err := s.Fetch(context.Background())
+		if err != nil || e.Name != "stock_1.csv" {
+			t.Errorf("marker %s: Fetch() = %+v, %v; want stock_1.csv", marker, e, err)
+		}
+	}
+}
