@@ -3,10 +3,12 @@ package vendure
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +71,7 @@ func placeOrder(t testing.TB, variantID string, qty int) (code string, err error
 	if dir == "" {
 		dir = filepath.Join("testdata", "server")
 	}
-	cmd := exec.Command("node", filepath.Join(dir, "order.js"), variantID, strconvI(qty))
+	cmd := exec.Command("node", filepath.Join(dir, "order.js"), variantID, strconv.Itoa(qty))
 	cmd.Env = append(os.Environ(), "VENDURE_URL="+os.Getenv("ECRIN_VENDURE_URL"))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -90,10 +92,6 @@ func placeOrder(t testing.TB, variantID string, qty int) (code string, err error
 type orderError struct{ msg string }
 
 func (e *orderError) Error() string { return e.msg }
-
-func strconvI(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + itoa(n)) }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func find(t testing.TB, cat []reconcile.Product, ref string) reconcile.Product {
 	t.Helper()
@@ -311,9 +309,7 @@ func TestVendureAdapter(t *testing.T) {
 func show(s variantState) string {
 	days := "nil"
 	if s.RestockDays != nil {
-		days = itoa(*s.RestockDays)
+		days = strconv.Itoa(*s.RestockDays)
 	}
-	b, _ := json.Marshal(s)
-	return string(b) + " onHand=" + itoa(s.OnHand) + " allocated=" + itoa(s.Allocated) + " productEnabled=" +
-		map[bool]string{true: "true", false: "false"}[s.ProductEnabled] + " restock=" + days
+	return fmt.Sprintf("%+v restock=%s", s, days)
 }
