@@ -18,7 +18,7 @@ const (
 	DefaultBrandFacet      = "brand"
 	DefaultCategoryFacet   = "category"
 	DefaultBackorderLimit  = 10
-	DefaultMaxBatch        = 100
+	DefaultMaxBatch        = 500
 	DefaultPageSize        = 50
 	DefaultTimeout         = 60 * time.Second
 
@@ -73,7 +73,7 @@ type Options struct {
 	// OpenStates are the states of the orders OpenOrders returns.
 	OpenStates []string `yaml:"open_order_states"`
 
-	MaxBatch     int           `yaml:"max_batch"` // items per Push (default 100, at most 1000)
+	MaxBatch     int           `yaml:"max_batch"` // items per Push (default 500, at most 1000)
 	PageSize     int           `yaml:"page_size"` // products per catalog page (default 50)
 	Timeout      time.Duration `yaml:"timeout"`   // one HTTP attempt (default 60s)
 	MaxRetries   int           `yaml:"max_retries"`

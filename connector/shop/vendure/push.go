@@ -18,7 +18,7 @@ import (
 // replayed batch changes nothing.
 func (a *Adapter) Push(ctx context.Context, key string, items []shop.Item) ([]shop.Result, error) {
 	if len(items) > a.opts.MaxBatch {
-		return nil, fmt.Errorf("push batch %q to %s: %d items, more than max_batch %d", key, a, len(items), a.opts.MaxBatch)
+		return nil, fmt.Errorf("push batch %q to %s: %d items, more than max_batch %d: %w", key, a, len(items), a.opts.MaxBatch, shop.ErrTooLarge)
 	}
 	results, err := a.push(ctx, items)
 	if err != nil {
