@@ -112,6 +112,13 @@ func (a *Adapter) Ping(ctx context.Context) error {
 	if out.Me == nil {
 		return fmt.Errorf("ping %s: not logged in after login", a)
 	}
+	// What a run needs beside the session: the managed facet value, the stock location.
+	if _, err := a.managedFacetValue(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", a, err)
+	}
+	if _, err := a.stockLocation(ctx); err != nil {
+		return fmt.Errorf("ping %s: %w", a, err)
+	}
 	return nil
 }
 
@@ -173,6 +180,10 @@ func (a *Adapter) gql(ctx context.Context, op, query string, vars map[string]any
 	}
 	if err != nil {
 		if errors.As(err, &ge) {
+			if ge.has("FORBIDDEN") {
+				return fmt.Errorf("%s at %s as %s: %w (the administrator's role needs ReadCatalog, UpdateCatalog, ReadOrder and ReadStockLocation on this channel)",
+					op, a.where, a.opts.Username, err)
+			}
 			return fmt.Errorf("%s at %s: %w", op, a.where, err)
 		}
 		return err
