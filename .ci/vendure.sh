@@ -58,9 +58,15 @@ user=ecrin@boutique.test
 	exec setsid node "$app/server.js" >"$base/server.log" 2>&1 </dev/null) &
 echo $! >"$base/server.pid"
 
-for _ in $(seq 600); do
-	if curl -fsS -o /dev/null -H 'content-type: application/json' \
-		--data '{"query":"{ __typename }"}' "$url/admin-api" 2>/dev/null; then
+# Vendure answers a GraphQL request on its Admin API (node's fetch: no curl needed).
+answers() {
+	node -e 'fetch(process.argv[1], {method: "POST", headers: {"content-type": "application/json"}, body: JSON.stringify({query: "{ __typename }"})})
+		.then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$url/admin-api" 2>/dev/null
+}
+up=
+for _ in $(seq 480); do
+	if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && answers; then
+		up=1
 		break
 	fi
 	if ! kill -0 "$(cat "$base/server.pid")" 2>/dev/null; then
@@ -68,13 +74,13 @@ for _ in $(seq 600); do
 		cat "$base/server.log" >&2
 		exit 1
 	fi
-	sleep 0.1
+	sleep 0.25
 done
-curl -fsS -o /dev/null -H 'content-type: application/json' --data '{"query":"{ __typename }"}' "$url/admin-api" || {
+if [ -z "$up" ]; then
 	log "Vendure does not answer on $url:"
 	cat "$base/server.log" >&2
 	exit 1
-}
+fi
 log "Vendure answers on $url"
 
 sets=(adapter demo)

@@ -19,6 +19,7 @@ const (
 	DefaultCategoryFacet   = "category"
 	DefaultBackorderLimit  = 10
 	DefaultMaxBatch        = 500
+	DefaultMaxRequestBytes = 90_000 // under Express's default JSON body limit (100 kB), which Vendure keeps
 	DefaultPageSize        = 50
 	DefaultTimeout         = 60 * time.Second
 
@@ -73,13 +74,16 @@ type Options struct {
 	// OpenStates are the states of the orders OpenOrders returns.
 	OpenStates []string `yaml:"open_order_states"`
 
-	MaxBatch     int           `yaml:"max_batch"` // items per Push (default 500, at most 1000)
-	PageSize     int           `yaml:"page_size"` // products per catalog page (default 50)
-	Timeout      time.Duration `yaml:"timeout"`   // one HTTP attempt (default 60s)
-	MaxRetries   int           `yaml:"max_retries"`
-	BackoffBase  time.Duration `yaml:"backoff_base"`
-	BackoffMax   time.Duration `yaml:"backoff_max"`
-	MaxTotalWait time.Duration `yaml:"max_total_wait"`
+	MaxBatch int `yaml:"max_batch"` // items per Push (default 500, at most 1000)
+	// MaxRequestBytes bounds the body of one mutation: a batch's updates go in as
+	// many mutations as needed (default 90,000: Vendure's body limit is 100 kB).
+	MaxRequestBytes int           `yaml:"max_request_bytes"`
+	PageSize        int           `yaml:"page_size"` // products per catalog page (default 50)
+	Timeout         time.Duration `yaml:"timeout"`   // one HTTP attempt (default 60s)
+	MaxRetries      int           `yaml:"max_retries"`
+	BackoffBase     time.Duration `yaml:"backoff_base"`
+	BackoffMax      time.Duration `yaml:"backoff_max"`
+	MaxTotalWait    time.Duration `yaml:"max_total_wait"`
 }
 
 var gqlName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
@@ -106,6 +110,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.MaxBatch == 0 {
 		o.MaxBatch = DefaultMaxBatch
+	}
+	if o.MaxRequestBytes == 0 {
+		o.MaxRequestBytes = DefaultMaxRequestBytes
 	}
 	if o.PageSize == 0 {
 		o.PageSize = DefaultPageSize
@@ -150,6 +157,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, errors.New("shop.backorder_limit must be positive")
 	case o.MaxBatch < 1 || o.MaxBatch > MaxMaxBatch:
 		return o, fmt.Errorf("shop.max_batch %d: want 1 to %d", o.MaxBatch, MaxMaxBatch)
+	case o.MaxRequestBytes < 2000:
+		return o, fmt.Errorf("shop.max_request_bytes %d: want at least 2000", o.MaxRequestBytes)
 	case o.PageSize < 1 || o.PageSize > MaxPageSize:
 		return o, fmt.Errorf("shop.page_size %d: want 1 to %d", o.PageSize, MaxPageSize)
 	case o.Timeout < 0 || o.BackoffBase < 0 || o.BackoffMax < o.BackoffBase || o.MaxTotalWait < 0:

@@ -2,6 +2,7 @@ package vendure
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -158,24 +159,46 @@ func (a *Adapter) apply(ctx context.Context, op, mutation, field string, updates
 		}
 		return nil
 	}
-	err := send(updates)
 	var ge gqlErrors
-	if err == nil || !errors.As(err, &ge) {
-		return err
-	}
-	for _, u := range updates {
-		err := send([]*update{u})
-		if errors.As(err, &ge) {
-			for _, i := range u.items {
-				reject(i, fmt.Sprintf("Vendure refused %s %v: %s", field, u.input["id"], ge.Error()))
-			}
+	for _, chunk := range a.chunks(mutation, updates) {
+		err := send(chunk)
+		if err == nil {
 			continue
 		}
-		if err != nil {
+		if !errors.As(err, &ge) {
 			return err
+		}
+		for _, u := range chunk {
+			err := send([]*update{u})
+			if errors.As(err, &ge) {
+				for _, i := range u.items {
+					reject(i, fmt.Sprintf("Vendure refused %s %v: %s", field, u.input["id"], ge.Error()))
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// chunks cuts updates into runs whose request stays under max_request_bytes: a
+// Vendure server refuses a larger body (Express's JSON limit, 100 kB by default)
+// with a 500.
+func (a *Adapter) chunks(mutation string, updates []*update) [][]*update {
+	var out [][]*update
+	start, size := 0, len(mutation)+100
+	for i, u := range updates {
+		b, _ := json.Marshal(u.input)
+		if i > start && size+len(b)+1 > a.opts.MaxRequestBytes {
+			out = append(out, updates[start:i])
+			start, size = i, len(mutation)+100
+		}
+		size += len(b) + 1
+	}
+	return append(out, updates[start:])
 }
 
 // variantInput is the UpdateProductVariantInput of one item.

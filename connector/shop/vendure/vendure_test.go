@@ -3,6 +3,7 @@ package vendure
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -86,6 +87,7 @@ type fake struct {
 	logins   int
 	variants map[string]map[string]any // id → last input
 	refuse   string                    // a variant id updateProductVariants refuses
+	updates  int                       // updateProductVariants requests
 }
 
 func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -127,6 +129,7 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		answer(map[string]any{"productVariants": map[string]any{"items": items}})
 	case "UpdateVariants":
+		f.updates++
 		inputs := req.Variables["input"].([]any)
 		for _, in := range inputs {
 			if in.(map[string]any)["id"] == f.refuse {
@@ -193,6 +196,30 @@ func TestPushAgainstDouble(t *testing.T) {
 	}
 	if f.logins != 2 {
 		t.Errorf("%d logins, want 2", f.logins)
+	}
+
+	// A batch whose mutation would exceed max_request_bytes goes in several requests.
+	c, _ := New(Options{URL: srv.URL, Username: "ecrin", MaxRequestBytes: 2000}, "s3cret-pw")
+	var many []shop.Item
+	f.mu.Lock()
+	for i := range 20 {
+		id := fmt.Sprintf("w%d", i)
+		f.variants[id] = nil
+		many = append(many, shop.Item{ProductID: "p1", VariantID: id, Published: true, Availability: "in_stock", OnHand: i, PriceCents: 1000})
+	}
+	f.updates = 0
+	f.mu.Unlock()
+	res, err = c.Push(ctx, "k4", many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if !r.Accepted || f.variants[many[i].VariantID] == nil {
+			t.Errorf("chunked item %d: %+v", i, r)
+		}
+	}
+	if f.updates < 3 {
+		t.Errorf("20 updates under 2000 bytes a request went in %d requests", f.updates)
 	}
 
 	// A wrong password: an error that names the user and where, never the password.
