@@ -37,11 +37,13 @@ func TestVendurePush10k(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Prices of this run's own, so that the first push changes every variant.
+	nonce := 1 + time.Now().Unix()%997
 	var items []shop.Item
 	for _, p := range cat {
 		for _, v := range p.Variants {
 			items = append(items, shop.Item{ProductID: p.ID, VariantID: v.ID, Ref: p.Ref, Size: v.Size, Published: true,
-				Availability: "in_stock", OnHand: 1 + len(items)%4, PriceCents: 50000 + int64(len(items)%7)*1000})
+				Availability: "in_stock", OnHand: 1 + len(items)%4, PriceCents: 50000 + nonce*100 + int64(len(items)%7)*1000})
 		}
 	}
 	t.Logf("catalog: %d products, %d variants in %v", len(cat), len(items), time.Since(start).Round(time.Millisecond))
