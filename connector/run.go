@@ -60,6 +60,7 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer end()
+	defer s.retain(ctx)
 	resumed, err := s.recover(ctx)
 	if err != nil {
 		return Outcome{Resumed: resumed}, err
@@ -83,6 +84,37 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 		}
 	}
 	return out, err
+}
+
+// retain removes from the state file and the extracts' archive what is older than
+// report.keep_days and no longer needed (state.Prune, source.PruneArchive), after
+// each run, under the run lock. A failure is logged and never fails the run: the
+// next one tries again.
+func (s *Site) retain(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	days := s.cfg.Report.KeepDays
+	st, err := s.store.Prune(ctx, s.now(), state.Retention{KeepDays: days, KeepLastWith: []string{dataFullResync}})
+	if err != nil {
+		s.log.Warn().Err(err).Msg("retention: remove old runs from the state file")
+	} else if st != (state.PruneStats{}) {
+		s.log.Debug().Int("runs", st.Runs).Int("emptied", st.Emptied).Int64("run_data", st.RunData).
+			Int64("batches", st.Batches).Int64("compacted", st.Compacted).Int64("item_results", st.ItemResults).
+			Int64("replaced", st.Replaced).Int64("freed_pages", st.FreedPages).Msg("retention: old runs removed from the state file")
+	}
+	keep, err := s.store.ExtractsToKeep(ctx)
+	if err != nil {
+		s.log.Warn().Err(err).Msg("retention: archived extracts left as they are")
+		return
+	}
+	removed, err := source.PruneArchive(s.cfg.ArchiveDir(), days, keep, s.now())
+	if err != nil {
+		s.log.Warn().Err(err).Msg("retention: remove old archived extracts")
+	}
+	if len(removed) > 0 {
+		s.log.Debug().Int("removed", len(removed)).Strs("files", removed).Msg("retention: old archived extracts removed")
+	}
 }
 
 // process reads, reconciles, guards and pushes one archived extract. approved, when

@@ -55,3 +55,11 @@ func rows(ds []reconcile.Decision) []Item {
 	}
 	return out
 }
+
+func statFile(path string) (int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}

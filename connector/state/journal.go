@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -367,7 +368,25 @@ func (s *Store) Replaced(ctx context.Context, id RunID) ([]Replaced, error) {
 			}
 			out = append(out, r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) > 0 {
+			return nil
+		}
+		var from string
+		err = tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaRollbackFrom).Scan(&from)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if v, _ := strconv.ParseInt(from, 10, 64); int64(id) < v {
+			return fmt.Errorf("%w: only the last %d accepted runs keep what they replaced, run %d is older: it can no longer be rolled back",
+				ErrPruned, RollbackRuns, id)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list values replaced by run %d: %w", id, err)
