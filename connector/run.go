@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,10 @@ const (
 const (
 	maxProblems = 50_000
 	maxListed   = 50_000
+	// maxSuggested caps the unmatched lines a nightly run looks for suggestions
+	// for: the same references come back night after night, and a precheck (the
+	// onboarding, where the list is written) looks for all of them.
+	maxSuggested = 2_000
 )
 
 // Outcome is what one run did, for the CLI and the logs.
@@ -158,6 +163,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(fmt.Errorf("mapping: %w", err))
 	}
 	engine := reconcile.NewEngine(catalog, s.cfg.Rules, m)
+	engine.LimitSuggestions(maxSuggested)
 	subtract := !s.shop.Traits().Reserves
 	if subtract {
 		engine.Reserve(soldOnline(orders))
@@ -191,7 +197,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 
 	facts := report.Facts{
 		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
-		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems, MaxListed: maxListed,
+		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems, MaxListed: maxListed, MaxSuggested: maxSuggested,
 		Catalog: catalog, Changes: changes, Verdict: verdict, SoldOnline: soldOnlineReport(orders, subtract),
 	}
 	if approved != nil {
@@ -279,11 +285,16 @@ func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, er
 		case err != nil:
 			return nil, err
 		default:
-			if err := s.store.ApplyCatalogChanges(ctx, changed, removed, next); err != nil {
+			kept, err := s.store.Catalog(ctx)
+			if err != nil {
 				return nil, err
 			}
-			s.log.Debug().Int("changed", len(changed)).Int("removed", len(removed)).Msg("catalog changes fetched")
-			return s.store.Catalog(ctx)
+			catalog, writes := mergeCatalog(kept, changed, removed)
+			if err := s.store.ApplyCatalogChanges(ctx, writes, removed, next); err != nil {
+				return nil, err
+			}
+			s.log.Debug().Int("changed", len(changed)).Int("written", len(writes)).Int("removed", len(removed)).Msg("catalog changes fetched")
+			return catalog, nil
 		}
 	}
 	catalog, next, err := d.CatalogWithCursor(ctx)
@@ -294,6 +305,43 @@ func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, er
 		return nil, err
 	}
 	return catalog, nil
+}
+
+// mergeCatalog applies the shop's changes to the kept catalog (sorted by id), and
+// returns it, still sorted, with the products that differ from what was kept: only
+// those are written back (the shop also lists as changed the publications the last
+// push made, which the state file already applied).
+func mergeCatalog(kept, changed []reconcile.Product, removed []string) (catalog, writes []reconcile.Product) {
+	find := func(id string) (int, bool) {
+		return slices.BinarySearchFunc(kept, id, func(p reconcile.Product, id string) int { return strings.Compare(p.ID, id) })
+	}
+	var added []reconcile.Product
+	for _, c := range changed {
+		i, ok := find(c.ID)
+		switch {
+		case !ok:
+			added = append(added, c)
+		case reflect.DeepEqual(kept[i], c):
+			continue
+		default:
+			kept[i] = c
+		}
+		writes = append(writes, c)
+	}
+	gone := false
+	for _, id := range removed {
+		if i, ok := find(id); ok {
+			kept[i].ID, gone = "", true
+		}
+	}
+	if gone {
+		kept = slices.DeleteFunc(kept, func(p reconcile.Product) bool { return p.ID == "" })
+	}
+	if len(added) > 0 {
+		kept = append(kept, added...)
+		slices.SortFunc(kept, func(a, b reconcile.Product) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return kept, writes
 }
 
 // resyncDue tells whether this run pushes every decision again, to heal whatever

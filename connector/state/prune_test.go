@@ -289,13 +289,13 @@ func TestAutoVacuumFreshFile(t *testing.T) {
 }
 
 // TestAutoVacuumUpgradedFile: a file written before retention (auto_vacuum none,
-// schema 3, plain run data) is switched once at open, keeps its data, and a
+// schema 4, plain run data) is switched once at open, keeps its data, and a
 // rollback and a report of its runs still work.
 func TestAutoVacuumUpgradedFile(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "site.db")
 	db := rawOpen(t, path)
-	if err := migrate(ctx, db, migrations[:3]); err != nil {
+	if err := migrate(ctx, db, migrations[:4]); err != nil {
 		t.Fatal(err)
 	}
 	var mode int
