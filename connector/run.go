@@ -185,11 +185,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
 	}
 	verdict := reconcile.Guard(gi)
-	acked, err := s.store.AckedState(ctx)
+	acked, err := s.store.Acked(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	changes := reconcile.DiffAcked(plan.Decisions, acked)
+	changes := reconcile.Diff(plan.Decisions, acked)
 	if resync {
 		changes = everything(plan.Decisions, acked)
 		log.Info().Int("items", len(changes)).Msg("full resync: every decision is pushed again")

@@ -174,8 +174,8 @@ func TestPruneRemovesOldRunsAndKeepsWhatIsNeeded(t *testing.T) {
 	}
 	// The acked state is whole.
 	acked, err := s.Acked(m.ctx)
-	if err != nil || len(acked) != 10 {
-		t.Errorf("acked after prune: %d targets, %v", len(acked), err)
+	if err != nil || acked.Len() != 10 {
+		t.Errorf("acked after prune: %d targets, %v", acked.Len(), err)
 	}
 	// The extracts the state still needs: held, running (pending) and the last accepted.
 	keep, err := s.ExtractsToKeep(m.ctx)
