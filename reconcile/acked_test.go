@@ -119,4 +119,3 @@ func diffMap(decisions []Decision, acked map[Target]Decision) []Change {
 	}
 	return out
 }
-
