@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -89,4 +90,20 @@ func TestCatalogKeptAndUpdatedWithChanges(t *testing.T) {
 	h.drop("stock_20261123.csv", append(b, '\n')) // other bytes, the same rows
 	h.run()
 	assertKeptIsTheShops("night 3, cursor forgotten")
+}
+
+func TestMergeCatalog(t *testing.T) {
+	p := func(id string, published bool) reconcile.Product {
+		return reconcile.Product{ID: id, Brand: "B", Ref: "R" + id, Published: published}
+	}
+	kept := []reconcile.Product{p("a", true), p("b", true), p("c", false), p("e", true)}
+	changed := []reconcile.Product{p("b", true), p("c", true), p("d", false)} // b as kept, c republished, d new
+	got, writes := mergeCatalog(slices.Clone(kept), changed, []string{"e", "zz"})
+	want := []reconcile.Product{p("a", true), p("b", true), p("c", true), p("d", false)}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("catalog %+v, want %+v", got, want)
+	}
+	if len(writes) != 2 || writes[0].ID != "c" || writes[1].ID != "d" {
+		t.Errorf("writes %+v, want c and d only", writes)
+	}
 }

@@ -66,7 +66,7 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	for b.Loop() {
 		changes = nil
 		plan := night(catalog, m, lines, 1, nil)
-		changes = reconcile.DiffAcked(plan.Decisions, acked)
+		changes = reconcile.Diff(plan.Decisions, acked)
 	}
 	cpu = cpuTime() - cpu
 	b.StopTimer()
@@ -77,7 +77,7 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	peak := base
 	measure := func() { peak = max(peak, liveHeap()) }
 	plan := night(catalog, m, lines, 1, measure)
-	changes = reconcile.DiffAcked(plan.Decisions, acked)
+	changes = reconcile.Diff(plan.Decisions, acked)
 	measure()
 	b.ReportMetric(float64(base)/(1<<20), "base-MB")
 	b.ReportMetric(float64(peak)/(1<<20), "live-peak-MB")

@@ -43,6 +43,7 @@ type Engine struct {
 	unmapped   map[string]*brandAcc // by folded ERP brand
 	f          Findings             // line findings, sorted in Plan
 	reserved   map[Target]int       // sold online, not yet in the till (Reserve)
+	maxSuggest int                  // suggestions for this many unmatched lines at most (LimitSuggestions)
 }
 
 // brandIndex holds a catalog brand's products by key.

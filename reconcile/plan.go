@@ -71,7 +71,7 @@ func (e *Engine) Plan() Plan {
 	slices.SortFunc(f.Unmatched, func(a, b Unmatched) int {
 		return cmp.Or(strings.Compare(a.Brand, b.Brand), strings.Compare(a.Key, b.Key), compareLine(&a.Line, &b.Line))
 	})
-	e.suggest(f.Unmatched)
+	e.suggest(e.suggestable(f.Unmatched))
 	f.Ambiguous = e.ambiguous()
 	f.UnmappedBrands = e.unmappedBrands()
 	return plan

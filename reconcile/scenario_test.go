@@ -71,7 +71,7 @@ func TestScenario(t *testing.T) {
 			rep.Lines = append(rep.Lines, lines[i].Source+": "+st.String())
 		}
 		if !verdict.Held {
-			for _, c := range reconcile.Diff(plan.Decisions, acked) {
+			for _, c := range reconcile.Diff(plan.Decisions, reconcile.AckedFrom(acked)) {
 				rep.Pushed = append(rep.Pushed, describe(c))
 				acked[c.Key()] = c.Decision
 			}

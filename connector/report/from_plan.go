@@ -25,6 +25,9 @@ type Facts struct {
 	// MaxListed caps the changes the online and offline sheets list (0: all); the
 	// counts stay exact and the whole list is `ecrin report RUN --full`.
 	MaxListed int
+	// MaxSuggested is how many unmatched lines the engine looked for suggestions
+	// for (0: all).
+	MaxSuggested int
 
 	Pushed     int          // decisions sent
 	Rejections []Rejection  // what the shop refused
@@ -101,6 +104,9 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		}
 	}
 	fd := plan.Findings
+	if f.MaxSuggested > 0 && len(fd.Unmatched) > f.MaxSuggested {
+		run.Counts.Unsuggested = len(fd.Unmatched) - f.MaxSuggested
+	}
 	for _, u := range fd.Unmatched {
 		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
 		for _, s := range u.Suggestions {

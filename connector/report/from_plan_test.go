@@ -46,7 +46,7 @@ func TestFromPlan(t *testing.T) {
 	started := time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 	run := FromPlan(plan, Facts{
 		Site: "Lefèvre", File: "s.csv", Started: started, Finished: started.Add(time.Second),
-		Catalog: catalog, Changes: reconcile.Diff(plan.Decisions, acked),
+		Catalog: catalog, Changes: reconcile.Diff(plan.Decisions, reconcile.AckedFrom(acked)),
 		Problems: []erp.Problem{{Loc: erp.Location{File: "s.csv", Line: 5}, Code: erp.CodeBadQty, Field: "qty", Value: "x"}},
 		Verdict:  reconcile.Verdict{Held: true, Reasons: []reconcile.GuardReason{{Code: reconcile.GuardMaxUnpublishCount, Values: map[string]float64{"unpublish": 1200, "limit": 1000}}}},
 	})

@@ -120,6 +120,7 @@ var texts = map[string][2]string{
 	"sum.pushed":         {"Envoyés à la boutique", "Sent to the shop"},
 	"sum.rejected":       {"Rejetés par la boutique", "Rejected by the shop"},
 	"sum.sold_online":    {"Vendus en ligne, pas encore en caisse", "Sold online, not yet in the till"},
+	"sum.unsuggested":    {"Références inconnues sans suggestion cherchée (ecrin precheck)", "Unmatched references not searched (ecrin precheck)"},
 	"sum.unlisted":       {"Changements non listés (ecrin report --full)", "Changes not listed (ecrin report --full)"},
 	"sum.to_rewrite":     {"Références à réécrire", "References to rewrite"},
 	"sum.no_counterpart": {"Références sans correspondance", "References with no counterpart"},

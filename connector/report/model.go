@@ -60,6 +60,7 @@ type Counts struct {
 	Rejected    int `json:"rejected"`              // decisions the shop refused
 	SoldOnline  int `json:"sold_online,omitempty"` // units in open web orders: to record in the till
 	Unlisted    int `json:"unlisted,omitempty"`    // changes past the listed ones: see the full list
+	Unsuggested int `json:"unsuggested,omitempty"` // unmatched lines no suggestion was looked for (ecrin precheck does)
 }
 
 // MatchRate is the share of mapped lines that matched, 0..1.

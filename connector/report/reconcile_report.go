@@ -64,6 +64,9 @@ func writeSummary(b *book, r *Run) error {
 	if c.Unlisted > 0 {
 		items = append(items, item{label: "sum.unlisted", value: c.Unlisted})
 	}
+	if c.Unsuggested > 0 {
+		items = append(items, item{label: "sum.unsuggested", value: c.Unsuggested})
+	}
 	return b.summary("sum.title", r.Site, items, r.Brands, r.Verdict.Reasons)
 }
 

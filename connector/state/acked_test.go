@@ -13,7 +13,7 @@ import (
 func TestAckedStateIsAcked(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	if a, err := s.AckedState(ctx); err != nil || a.Len() != 0 {
+	if a, err := s.Acked(ctx); err != nil || a.Len() != 0 {
 		t.Fatalf("empty store: %d targets, %v", a.Len(), err)
 	}
 	id := begin(t, s)
@@ -27,11 +27,11 @@ func TestAckedStateIsAcked(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.AckedState(ctx)
+	got, err := s.Acked(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestUnknownAvailabilityInTheStateIsAnError(t *testing.T) {
 	if _, err := s.db.Exec(`UPDATE acked SET availability = 'discontinued' WHERE product_id = (SELECT min(product_id) FROM acked)`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AckedState(ctx); err == nil || !strings.Contains(err.Error(), "discontinued") {
+	if _, err := s.Acked(ctx); err == nil || !strings.Contains(err.Error(), "discontinued") {
 		t.Errorf("AckedState: %v, want an error naming the text", err)
 	}
 }
