@@ -97,7 +97,11 @@ shop:
 	// matches checks that Vendure holds what the state file says it acknowledged.
 	matches := func() {
 		t.Helper()
-		acked, err := site.Store().Acked(ctx)
+		acked := map[reconcile.Target]reconcile.Decision{}
+		err := site.Store().EachAcked(ctx, func(int) error { return nil }, func(d reconcile.Decision) error {
+			acked[d.Key()] = d
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
