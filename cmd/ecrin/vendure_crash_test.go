@@ -134,6 +134,7 @@ mapping:
 	last := night(k)
 	const wantMid = 6
 	kills, midPush, completions := 0, 0, 0
+	runTime := 5 * time.Second // until a run completes
 	for attempt := 0; midPush < wantMid || completions == 0; attempt++ {
 		if attempt > 60 {
 			t.Fatalf("no convergence after %d attempts (%d kills, %d completions)", attempt, kills, completions)
@@ -147,7 +148,8 @@ mapping:
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(2000+rng.IntN(6000)) * time.Millisecond
+		// A kill at a random point of a run as long as the last one that completed.
+		killAfter := time.Duration(100+rng.Int64N(max(int64(runTime/time.Millisecond), 200))) * time.Millisecond
 		if midPush >= wantMid {
 			killAfter = 5 * time.Minute
 		}
@@ -157,7 +159,8 @@ mapping:
 				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
 			}
 			completions++
-			t.Logf("night %d completed in %v", k, time.Since(start).Round(time.Millisecond))
+			runTime = time.Since(start)
+			t.Logf("night %d completed in %v", k, runTime.Round(time.Millisecond))
 			if midPush < wantMid {
 				k++
 				last = night(k)
