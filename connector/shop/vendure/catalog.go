@@ -33,6 +33,8 @@ type (
 		SKU       string       `json:"sku"`
 		Enabled   bool         `json:"enabled"`
 		Options   []wireOption `json:"options"`
+		// CustomFields holds the EAN field when ean_field is set.
+		CustomFields map[string]any `json:"customFields"`
 	}
 	wireProduct struct {
 		ID           string           `json:"id"`
@@ -50,8 +52,12 @@ func (a *Adapter) productFields() string {
 	if a.opts.RefField != "" {
 		custom = " customFields { " + a.opts.RefField + " }"
 	}
+	variantCustom := ""
+	if a.opts.EANField != "" {
+		variantCustom = " customFields { " + a.opts.EANField + " }"
+	}
 	return `id enabled facetValues { name code facet { code } } optionGroups { id code }
-		variants { id productId sku enabled options { groupId code name } }` + custom
+		variants { id productId sku enabled options { groupId code name }` + variantCustom + ` }` + custom
 }
 
 // managedFacetValue resolves the managed_facet setting to a facet value id ("" when
@@ -162,6 +168,7 @@ func (a *Adapter) toProduct(p wireProduct) (reconcile.Product, bool) {
 		return rp, false
 	case group == "":
 		rp.Ref = strings.TrimSpace(p.Variants[0].SKU)
+		rp.EAN = a.ean(p.Variants[0])
 		return rp, rp.Ref != ""
 	}
 	rp.Declinable = true
@@ -176,7 +183,7 @@ func (a *Adapter) toProduct(p wireProduct) (reconcile.Product, bool) {
 		if size == "" {
 			continue // a variant without a size: not one ecrin can match
 		}
-		rp.Variants = append(rp.Variants, reconcile.Variant{ID: v.ID, Size: size})
+		rp.Variants = append(rp.Variants, reconcile.Variant{ID: v.ID, Size: size, EAN: a.ean(v)})
 		skus = append(skus, v.SKU)
 	}
 	if a.opts.RefField != "" {
@@ -188,6 +195,20 @@ func (a *Adapter) toProduct(p wireProduct) (reconcile.Product, bool) {
 		rp.Ref = Stem(skus)
 	}
 	return rp, rp.Ref != "" && len(rp.Variants) > 0
+}
+
+// ean is the variant's EAN from the ean_field custom field, digits only; "" when unset.
+func (a *Adapter) ean(v wireVariant) string {
+	if a.opts.EANField == "" {
+		return ""
+	}
+	s, _ := v.CustomFields[a.opts.EANField].(string)
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // separators end a reference's stem in a variant's SKU.

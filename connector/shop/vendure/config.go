@@ -62,6 +62,9 @@ type Options struct {
 	// RefField is a Product custom field holding the product's reference; when it
 	// is empty or unset, the reference comes from the variants' SKUs.
 	RefField string `yaml:"ref_field"`
+	// EANField is a String ProductVariant custom field holding the EAN/GTIN; empty:
+	// no EANs read.
+	EANField string `yaml:"ean_field"`
 	// RestockField is an Int ProductVariant custom field that receives the restock
 	// delay (days) of pre-orders and backorders; empty: not sent.
 	RestockField string `yaml:"restock_days_field"`
@@ -151,6 +154,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("shop.managed_facet %q: want facet:value (codes)", o.ManagedFacet)
 	case o.RefField != "" && !gqlName.MatchString(o.RefField):
 		return o, fmt.Errorf("shop.ref_field %q is not a GraphQL field name", o.RefField)
+	case o.EANField != "" && !gqlName.MatchString(o.EANField):
+		return o, fmt.Errorf("shop.ean_field %q is not a GraphQL field name", o.EANField)
 	case o.RestockField != "" && !gqlName.MatchString(o.RestockField):
 		return o, fmt.Errorf("shop.restock_days_field %q is not a GraphQL field name", o.RestockField)
 	case o.BackorderLimit < 0:

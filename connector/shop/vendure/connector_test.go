@@ -46,6 +46,7 @@ shop:
   secret: {env: ECRIN_TEST_VENDURE_PASSWORD}
   managed_facet: boutique:demo
   restock_days_field: ecrinRestockDays
+  ean_field: ean
   backoff_base: 10ms
   backoff_max: 100ms
 %s`, filepath.Join(dir, "data"), inbox, o.URL, o.Username, text)

@@ -36,6 +36,7 @@ func realServer(t testing.TB, set string) (Options, shop.Secret) {
 		Username:     os.Getenv("ECRIN_VENDURE_USER"),
 		ManagedFacet: "boutique:" + set,
 		RefField:     "ecrinRef",
+		EANField:     "ean",
 		RestockField: "ecrinRestockDays",
 		BackoffBase:  10 * time.Millisecond,
 		BackoffMax:   100 * time.Millisecond,
@@ -161,11 +162,14 @@ func TestVendureAdapter(t *testing.T) {
 	if !chain.Declinable || !reflect.DeepEqual(sizes, []string{"40 cm", "45 cm", "50 cm"}) {
 		t.Errorf("chain: %+v", chain)
 	}
-	if watch.Declinable || watch.Brand != "Tissot" || len(watch.Variants) != 0 {
+	if watch.Declinable || watch.Brand != "Tissot" || len(watch.Variants) != 0 || watch.EAN != "7614297169406" {
 		t.Errorf("watch: %+v", watch)
 	}
 	if !alliance.Declinable || len(alliance.Variants) != 2 {
 		t.Errorf("alliance: %+v", alliance)
+	}
+	if ring.Variants[0].Size != "50" || ring.Variants[0].EAN != "4055977976526" || ring.Variants[1].EAN != "" {
+		t.Errorf("ring's EANs: %+v", ring.Variants)
 	}
 	s50, s52, s54, s56 := sizeID(t, ring, "50"), sizeID(t, ring, "52"), sizeID(t, ring, "54"), sizeID(t, ring, "56")
 	watchVariant := func() string {

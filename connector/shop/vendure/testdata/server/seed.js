@@ -118,20 +118,22 @@ async function createProduct(set, p) {
             { p: productId, g: createProductOptionGroup.id });
         const opt = Object.fromEntries(createProductOptionGroup.options.map(o => [o.name, o.id]));
         variants = p.sizes.map(s => ({ productId, sku: s.sku, price: s.price, stockOnHand: s.stock || 0, optionIds: [opt[s.size]],
-            translations: tr(`${p.name} ${s.size}`) }));
+            translations: tr(`${p.name} ${s.size}`), ...(s.ean ? { customFields: { ean: s.ean } } : {}) }));
     } else {
-        variants = [{ productId, sku: p.sku, price: p.price, stockOnHand: p.stock || 0, translations: tr(p.name) }];
+        variants = [{ productId, sku: p.sku, price: p.price, stockOnHand: p.stock || 0, translations: tr(p.name),
+            ...(p.ean ? { customFields: { ean: p.ean } } : {}) }];
     }
     await call(`mutation CreateVariants($input: [CreateProductVariantInput!]!) { createProductVariants(input: $input) { id } }`, { input: variants });
 }
 
 function adapterSet() {
-    const ring = [50, 52, 54, 56].map(n => ({ size: String(n), sku: `BG-SOL-750-${n}`, price: 89000 + (n - 50) * 1000, stock: 1 }));
+    const ring = [50, 52, 54, 56].map(n => ({ size: String(n), sku: `BG-SOL-750-${n}`, price: 89000 + (n - 50) * 1000, stock: 1,
+        ean: n === 50 ? '4055977976526' : undefined }));
     return [
         { key: 'solitaire', name: 'Bague solitaire or blanc', brand: 'Maty', category: 'bagues', sizes: ring },
         { key: 'forcat', name: 'Chaîne forçat or jaune', brand: 'Fope', category: 'colliers',
             sizes: ['40 cm', '45 cm', '50 cm'].map(s => ({ size: s, sku: `CH-FOR/${code(s)}`, price: 45000, stock: 2 })) },
-        { key: 'prx', name: 'Montre PRX Powermatic 80', brand: 'Tissot', category: 'montres', sku: 'T137.407.11.041.00', price: 72500, stock: 3 },
+        { key: 'prx', name: 'Montre PRX Powermatic 80', brand: 'Tissot', category: 'montres', sku: 'T137.407.11.041.00', price: 72500, stock: 3, ean: '7614297169406' },
         { key: 'alliance', name: 'Alliance or rose', brand: 'Maty', category: 'bagues', ecrinRef: 'ALL-ROSE-3MM',
             sizes: ['48', '58'].map(s => ({ size: s, sku: `AR3-${s}-X${s}`, price: 39000, stock: 1 })) },
     ];
@@ -145,8 +147,8 @@ function catalogSet(file) {
     const catalog = JSON.parse(fs.readFileSync(file, 'utf8'));
     return catalog.map(p => ({
         key: p.id, name: `${p.brand} ${p.ref}`, brand: p.brand, category: p.category, enabled: p.published,
-        sku: p.ref, price: 10000,
-        sizes: p.declinable ? p.variants.map(v => ({ size: v.size, sku: `${p.ref}-${v.size.replace(/[^0-9A-Za-z]/g, "").toUpperCase()}`, price: 10000 })) : null,
+        sku: p.ref, price: 10000, ean: p.ean,
+        sizes: p.declinable ? p.variants.map(v => ({ size: v.size, sku: `${p.ref}-${v.size.replace(/[^0-9A-Za-z]/g, "").toUpperCase()}`, price: 10000, ean: v.ean })) : null,
     }));
 }
 

@@ -8,7 +8,8 @@
 // a dummy payment handler and the default shipping calculator so that a storefront
 // order can be placed (order.js), and two custom fields the adapter may use:
 // Product.ecrinRef (a reference when variant SKUs have no common stem) and
-// ProductVariant.ecrinRestockDays (the delay shown for pre-orders and backorders).
+// ProductVariant.ecrinRestockDays (the delay shown for pre-orders and backorders),
+// ProductVariant.ean (a barcode: Vendure has no field of its own for it).
 'use strict';
 const path = require('path');
 const crypto = require('crypto');
@@ -51,7 +52,10 @@ const config = {
     paymentOptions: { paymentMethodHandlers: [dummyPaymentHandler] },
     customFields: {
         Product: [{ name: 'ecrinRef', type: 'string', nullable: true, label: [{ languageCode: LanguageCode.en, value: 'ecrin reference' }] }],
-        ProductVariant: [{ name: 'ecrinRestockDays', type: 'int', nullable: true, label: [{ languageCode: LanguageCode.en, value: 'Restock delay (days)' }] }],
+        ProductVariant: [
+            { name: 'ecrinRestockDays', type: 'int', nullable: true, label: [{ languageCode: LanguageCode.en, value: 'Restock delay (days)' }] },
+            { name: 'ean', type: 'string', nullable: true, label: [{ languageCode: LanguageCode.en, value: 'EAN / GTIN' }] },
+        ],
     },
     logger: new DefaultLogger({ level: LogLevel.Warn }),
     plugins: [],
