@@ -47,7 +47,7 @@ func TestWriteEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Published", "Unpublished", "Unmatched references", "Ambiguous references",
+	want := []string{"Summary", "Published", "Unpublished", "Unmatched references", "Ambiguous references", "EAN conflicts",
 		"Unmapped brands", "Row errors", "Price changes", "Sizes without price", "Shop rejections"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets = %q, want %q", got, want)
