@@ -117,6 +117,14 @@ type eanHit struct {
 
 func (h eanHit) found() bool { return h.p >= 0 || h.shared != nil }
 
+// names reports whether the barcode names product p (among others, when shared).
+func (h eanHit) names(p int32) bool {
+	if h.shared != nil {
+		return slices.Contains(h.shared, p)
+	}
+	return h.p == p
+}
+
 // candidates are the products the barcode names.
 func (h eanHit) candidates() []int32 {
 	if h.shared != nil {

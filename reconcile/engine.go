@@ -320,7 +320,7 @@ func (e *Engine) add(l *Line) (LineStatus, MatchRule) {
 	if ean.found() {
 		switch {
 		case p >= 0: // the reference names p: the barcode must too
-			if !slices.Contains(ean.candidates(), p) {
+			if !ean.names(p) {
 				e.conflict(l, ConflictEAN, gtin, []int32{p}, ean, -1)
 				return LineConflict, 0
 			}
@@ -328,18 +328,18 @@ func (e *Engine) add(l *Line) (LineStatus, MatchRule) {
 				eanSize = ean.v
 			}
 		case g != nil: // the key names several products: the barcode may pick one
-			var in []int32
-			for _, c := range ean.candidates() {
-				if slices.Contains(g.products, c) {
-					in = append(in, c)
+			in, n := int32(-1), 0
+			for _, c := range g.products {
+				if ean.names(c) {
+					in, n = c, n+1
 				}
 			}
-			switch len(in) {
+			switch n {
 			case 0:
 				e.conflict(l, ConflictEAN, gtin, g.products, ean, -1)
 				return LineConflict, 0
 			case 1:
-				p, rule = in[0], MatchEAN
+				p, rule = in, MatchEAN
 				if ean.shared == nil {
 					eanSize = ean.v
 				}
