@@ -3,6 +3,8 @@ package mapping
 import (
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestMapperBrand(t *testing.T) {
@@ -184,5 +186,29 @@ func TestAppendKeyHow(t *testing.T) {
 		if string(key) != tt.key || how != tt.how {
 			t.Errorf("%s: AppendKeyHow(%q) = %q, %b; want %q, %b", tt.brand, tt.ref, key, how, tt.key, tt.how)
 		}
+	}
+}
+
+// TestConfigYAML: the brand rules decode from the site's configuration the same way,
+// size_suffix included, unknown keys refused.
+func TestConfigYAML(t *testing.T) {
+	src := `
+brands: {THOMAS SABO: Thomas Sabo}
+rules:
+  Thomas Sabo: [{size_suffix: '-(\d{2})$'}]
+  Tissot: [{strip_prefix: TISSOT-}]
+`
+	var c Config
+	dec := yaml.NewDecoder(strings.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rest, size, ok := m.KeyerFor("Thomas Sabo").SplitSize("TR2264-051-14-54"); !ok || rest != "TR2264-051-14" || size != "54" {
+		t.Errorf("SplitSize = %q, %q, %v", rest, size, ok)
 	}
 }
