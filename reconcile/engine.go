@@ -423,7 +423,7 @@ func (e *Engine) splitSize(b *brandIndex, l *Line) (int32, string) {
 func (e *Engine) conflict(l *Line, kind string, gtin mapping.GTIN, byRef []int32, ean eanHit, sizeOf int) {
 	c := EANConflict{Line: *l, Kind: kind, GTIN: gtin.String()}
 	for _, p := range byRef {
-		r := ProductRef{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref}
+		r := Candidate{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref}
 		if sizeOf >= 0 {
 			v := &e.catalog[p].Variants[sizeOf]
 			r.VariantID, r.Size = v.ID, v.Size
@@ -431,14 +431,14 @@ func (e *Engine) conflict(l *Line, kind string, gtin mapping.GTIN, byRef []int32
 		c.ByRef = append(c.ByRef, r)
 	}
 	for _, p := range ean.candidates() {
-		r := ProductRef{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref}
+		r := Candidate{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref}
 		if ean.shared == nil && ean.v >= 0 {
 			v := &e.catalog[p].Variants[ean.v]
 			r.VariantID, r.Size = v.ID, v.Size
 		}
 		c.ByEAN = append(c.ByEAN, r)
 	}
-	byID := func(x, y ProductRef) int { return strings.Compare(x.ID, y.ID) }
+	byID := func(x, y Candidate) int { return strings.Compare(x.ID, y.ID) }
 	slices.SortFunc(c.ByRef, byID)
 	slices.SortFunc(c.ByEAN, byID)
 	e.f.EANConflicts = append(e.f.EANConflicts, c)

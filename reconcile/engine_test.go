@@ -199,12 +199,12 @@ func TestUnmatchedSuggestions(t *testing.T) {
 		{Ref: "TISSOT-T120.407.17.041.01", ERPBrand: "Tissot", Qty: 1, Source: "s.csv:6"}, // the brand typed in front
 	}
 	plan := Reconcile(Input{Lines: lines, Catalog: catalog})
-	sugg := []Suggestion{{Ref: "T120.407.17.041.00", ProductID: "P1", Distance: 1, Rule: SuggestEditDistance, Brand: "Tissot"}, {Ref: "T120.407.17.041.01", ProductID: "P2", Distance: 1, Rule: SuggestEditDistance, Brand: "Tissot"}}
+	sugg := []Suggestion{{Ref: "T120.407.17.041.00", ProductID: "P1", Distance: 1, Rule: SuggestEditDistance}, {Ref: "T120.407.17.041.01", ProductID: "P2", Distance: 1, Rule: SuggestEditDistance}}
 	want := []Unmatched{
 		{Line: lines[2], Brand: "TISSOT", Key: "NOTHINGLIKEIT"},
 		{Line: lines[1], Brand: "TISSOT", Key: "T1204071704109", Suggestions: sugg},
 		{Line: lines[0], Brand: "TISSOT", Key: "T1204071704109", Suggestions: sugg},
-		{Line: lines[3], Brand: "TISSOT", Key: "TISSOTT1204071704101", Suggestions: []Suggestion{{Ref: "T120.407.17.041.01", ProductID: "P2", Rule: SuggestBrandPrefix, Brand: "Tissot"}}},
+		{Line: lines[3], Brand: "TISSOT", Key: "TISSOTT1204071704101", Suggestions: []Suggestion{{Ref: "T120.407.17.041.01", ProductID: "P2", Rule: SuggestBrandPrefix}}},
 	}
 	if !reflect.DeepEqual(plan.Findings.Unmatched, want) {
 		t.Errorf("unmatched\n got %+v\nwant %+v", plan.Findings.Unmatched, want)

@@ -20,10 +20,18 @@ type Findings struct {
 // barcode several catalog products share: it is not matched, never guessed.
 type EANConflict struct {
 	Line  Line
-	Kind  string       // a Conflict… constant
-	GTIN  string       // the line's barcode, as an EAN-13 (or GTIN-14)
-	ByRef []ProductRef // what the reference names (by id); empty for ConflictSharedEAN without one
-	ByEAN []ProductRef // what the barcode names (by id)
+	Kind  string      // a Conflict… constant
+	GTIN  string      // the line's barcode, as an EAN-13 (or GTIN-14)
+	ByRef []Candidate // what the reference names (by id); empty for ConflictSharedEAN
+	ByEAN []Candidate // what the barcode names (by id)
+}
+
+// Candidate names a catalog product, or one size of it, in an EANConflict.
+type Candidate struct {
+	ID        string
+	Ref       string
+	VariantID string // the size's, when the conflict names one
+	Size      string
 }
 
 // Kinds of EANConflict.
@@ -51,11 +59,11 @@ type Unmatched struct {
 
 // Suggestion is a catalog reference close to an unmatched one.
 type Suggestion struct {
-	Ref       string
-	ProductID string
-	Distance  int    // edit distance between the keys (0 for a brand prefix or an EAN)
-	Rule      string // how it was found: a Suggest… constant
-	Brand     string // the catalog brand of the product (an EAN may name another brand's)
+	Ref        string
+	ProductID  string
+	Distance   int    // edit distance between the keys (0 for a brand prefix or an EAN)
+	Rule       string // how it was found: a Suggest… constant
+	OtherBrand bool   // the product is another brand's (an EAN may name one)
 }
 
 // How a suggestion was found: the evidence a CSM reads.
@@ -76,12 +84,10 @@ type Ambiguous struct {
 	Lines    []Line       // by source
 }
 
-// ProductRef names a catalog product, or one size of it, in a finding.
+// ProductRef names a catalog product in a finding.
 type ProductRef struct {
-	ID        string
-	Ref       string
-	VariantID string // the size's, when the finding names one
-	Size      string
+	ID  string
+	Ref string
 }
 
 // MaxSources caps the example source lines a per-brand finding carries.

@@ -150,7 +150,7 @@ func TestMatchingRules(t *testing.T) {
 					t.Fatalf("conflicts %+v", f.EANConflicts)
 				}
 				c := f.EANConflicts[0]
-				ids := func(rs []reconcile.ProductRef) string {
+				ids := func(rs []reconcile.Candidate) string {
 					var s []string
 					for _, r := range rs {
 						s = append(s, r.ID)
@@ -172,7 +172,7 @@ func TestMatchingRules(t *testing.T) {
 					t.Fatalf("unmatched %+v", f.Unmatched)
 				}
 				s := f.Unmatched[0].Suggestions[0]
-				if s.ProductID+" "+s.Rule != w.suggest || s.Brand != "Longines" || s.Ref != "L2.1" {
+				if s.ProductID+" "+s.Rule != w.suggest || !s.OtherBrand || s.Ref != "L2.1" {
 					t.Errorf("first suggestion %+v, want %s", s, w.suggest)
 				}
 			}
@@ -186,8 +186,8 @@ func TestConflictNamesBothSizes(t *testing.T) {
 	l := reconcile.Line{Ref: "TR2264-051-14", ERPBrand: "THOMAS SABO", RawSize: "T54", EAN: ean(5), Qty: 1, Source: "s.csv:2"}
 	plan := reconcile.Reconcile(reconcile.Input{Lines: []reconcile.Line{l}, Catalog: matchingCatalog(), Mapper: matchingMapper(t)})
 	want := []reconcile.EANConflict{{Line: l, Kind: reconcile.ConflictEANSize, GTIN: ean(5),
-		ByRef: []reconcile.ProductRef{{ID: "R1", Ref: "TR2264-051-14", VariantID: "R1-54", Size: "54"}},
-		ByEAN: []reconcile.ProductRef{{ID: "R1", Ref: "TR2264-051-14", VariantID: "R1-52", Size: "52"}}}}
+		ByRef: []reconcile.Candidate{{ID: "R1", Ref: "TR2264-051-14", VariantID: "R1-54", Size: "54"}},
+		ByEAN: []reconcile.Candidate{{ID: "R1", Ref: "TR2264-051-14", VariantID: "R1-52", Size: "52"}}}}
 	if !reflect.DeepEqual(plan.Findings.EANConflicts, want) {
 		t.Errorf("conflicts\n got %+v\nwant %+v", plan.Findings.EANConflicts, want)
 	}

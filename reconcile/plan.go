@@ -385,7 +385,7 @@ func (e *Engine) suggest(um []Unmatched) {
 		}
 		// The line's barcode naming a product (another brand's: the same brand's
 		// would have matched) comes first: it is the strongest evidence.
-		ean := e.eanSuggestions(um[i].Line.EAN)
+		ean := e.eanSuggestions(um[i].Line.EAN, e.brands[um[i].Brand])
 		if ean == nil {
 			um[i].Suggestions = byKey
 			continue
@@ -399,8 +399,9 @@ func (e *Engine) suggest(um []Unmatched) {
 	}
 }
 
-// eanSuggestions are the products a line's barcode names, nil when none.
-func (e *Engine) eanSuggestions(ean string) []Suggestion {
+// eanSuggestions are the products a line's barcode names, nil when none; b is the
+// line's catalog brand.
+func (e *Engine) eanSuggestions(ean string, b *brandIndex) []Suggestion {
 	if e.eans == nil || ean == "" {
 		return nil
 	}
@@ -414,7 +415,8 @@ func (e *Engine) eanSuggestions(ean string) []Suggestion {
 	}
 	var out []Suggestion
 	for _, p := range h.candidates() {
-		out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestEAN, Brand: e.catalog[p].Brand})
+		out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestEAN,
+			OtherBrand: b == nil || e.pbrand[p] != b.id})
 	}
 	return out
 }
@@ -452,7 +454,7 @@ func (e *Engine) suggestKey(u *Unmatched, indexes map[*brandIndex]*brandSuggeste
 		for _, p := range ix.exact[rest] {
 			if !seen[p] {
 				seen[p] = true
-				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix, Brand: e.catalog[p].Brand})
+				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix})
 			}
 		}
 	}
@@ -497,7 +499,7 @@ func (e *Engine) typos(near *mapping.Index, exact map[string][]int32, key string
 		for _, p := range exact[string(r)] {
 			if !skip[p] {
 				skip[p] = true
-				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Distance: 1, Rule: SuggestSwapped, Brand: e.catalog[p].Brand})
+				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Distance: 1, Rule: SuggestSwapped})
 			}
 		}
 		r[i], r[i+1] = r[i+1], r[i]
@@ -511,7 +513,7 @@ func (e *Engine) typos(near *mapping.Index, exact map[string][]int32, key string
 			continue
 		}
 		p := &e.catalog[m.Item]
-		out = append(out, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance, Rule: SuggestEditDistance, Brand: p.Brand})
+		out = append(out, Suggestion{Ref: p.Ref, ProductID: p.ID, Distance: m.Distance, Rule: SuggestEditDistance})
 	}
 	return out
 }

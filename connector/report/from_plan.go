@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ecrin-connect/ecrin/erp"
-	"github.com/ecrin-connect/ecrin/mapping"
 	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
@@ -93,8 +92,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	for _, u := range fd.Unmatched {
 		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
 		for _, s := range u.Suggestions {
-			same := s.Brand == "" || mapping.FoldBrand(s.Brand) == mapping.FoldBrand(u.Brand)
-			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: same})
+			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: !s.OtherBrand})
 		}
 		run.Unmatched = append(run.Unmatched, out)
 		b := brand(u.Brand)
@@ -167,7 +165,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 
 // productNames names the products of a finding: "ref (id)", with the size when
 // it names one.
-func productNames(ps []reconcile.ProductRef) []string {
+func productNames(ps []reconcile.Candidate) []string {
 	var out []string
 	for _, p := range ps {
 		if p.Size != "" {
