@@ -9,15 +9,25 @@ import (
 
 // eanTable finds the catalog product, or the size of one, that a barcode names:
 // an open-addressing table of GTINs (mapping.GTIN) without pointers, built only
-// when the catalog has barcodes. A slot's key holds the GTIN in its low gtinBits
-// bits (a GTIN has 14 digits at most: 47 bits) and the variant+1 above (0: the
-// product); its value is the product's catalog index, or -(i+1) when several
-// products share the GTIN (shared[i] lists them, in catalog order).
+// when the catalog has barcodes, at most two thirds full. A slot's key holds the
+// GTIN in its low gtinBits bits (a GTIN has 14 digits at most: 47 bits) and the
+// variant+1 above (0: the product); its value is the product's catalog index, or
+// -(i+1) when several products share the GTIN (shared[i] lists them, in catalog
+// order). Key and value are side by side in 12 bytes: a look-up costs one cache
+// miss, not two.
 type eanTable struct {
-	keys   []uint64
-	vals   []int32
+	slots  []eanSlot
 	shared [][]int32
 }
+
+type eanSlot struct {
+	lo, hi uint32 // the key, in two halves so that a slot takes 12 bytes
+	val    int32
+}
+
+func (s *eanSlot) key() uint64 { return uint64(s.hi)<<32 | uint64(s.lo) }
+
+func (s *eanSlot) setKey(k uint64) { s.lo, s.hi = uint32(k), uint32(k>>32) }
 
 const (
 	gtinBits = 47
@@ -45,7 +55,7 @@ func newEANTable(catalog []Product) *eanTable {
 		return nil
 	}
 	size := n + n/2 + 1 // at most two thirds full
-	t := &eanTable{keys: make([]uint64, size), vals: make([]int32, size)}
+	t := &eanTable{slots: make([]eanSlot, size)}
 	added := 0
 	for i := range catalog {
 		p := &catalog[i]
@@ -68,15 +78,14 @@ func newEANTable(catalog []Product) *eanTable {
 
 // slot returns the slot of GTIN g: the one holding it, else the empty one where it
 // goes.
-func (t *eanTable) slot(g uint64) int {
-	hi, _ := bits.Mul64(g*0x9E3779B97F4A7C15, uint64(len(t.keys)))
-	i := int(hi)
-	for {
-		k := t.keys[i]
-		if k == 0 || k&gtinMask == g {
-			return i
+func (t *eanTable) slot(g uint64) *eanSlot {
+	hi, _ := bits.Mul64(g*0x9E3779B97F4A7C15, uint64(len(t.slots)))
+	for i := int(hi); ; {
+		s := &t.slots[i]
+		if k := s.key(); k == 0 || k&gtinMask == g {
+			return s
 		}
-		if i++; i == len(t.keys) {
+		if i++; i == len(t.slots) {
 			i = 0
 		}
 	}
@@ -85,21 +94,23 @@ func (t *eanTable) slot(g uint64) int {
 // add records that GTIN g names product p, or its variant v (v ≥ 0). A barcode on a
 // product and one of its sizes, or on two of its sizes, names the product.
 func (t *eanTable) add(g mapping.GTIN, p int32, v int) {
-	i := t.slot(uint64(g))
+	s := t.slot(uint64(g))
 	vv := uint64(0)
 	if v >= 0 && v < maxEANVariant {
 		vv = uint64(v + 1)
 	}
-	switch old := t.vals[i]; {
-	case t.keys[i] == 0:
-		t.keys[i], t.vals[i] = uint64(g)|vv<<gtinBits, p
+	switch old := s.val; {
+	case s.key() == 0:
+		s.setKey(uint64(g) | vv<<gtinBits)
+		s.val = p
 	case old == p:
-		if t.keys[i]>>gtinBits != vv {
-			t.keys[i] = uint64(g)
+		if s.key()>>gtinBits != vv {
+			s.setKey(uint64(g))
 		}
 	case old >= 0:
 		t.shared = append(t.shared, []int32{old, p})
-		t.keys[i], t.vals[i] = uint64(g), -int32(len(t.shared))
+		s.setKey(uint64(g))
+		s.val = -int32(len(t.shared))
 	default:
 		if s := &t.shared[-old-1]; !slices.Contains(*s, p) {
 			*s = append(*s, p)
@@ -135,13 +146,13 @@ func (h eanHit) candidates() []int32 {
 
 // get returns what GTIN g names.
 func (t *eanTable) get(g mapping.GTIN) eanHit {
-	i := t.slot(uint64(g))
-	k := t.keys[i]
+	s := t.slot(uint64(g))
+	k := s.key()
 	if k == 0 {
 		return eanHit{p: -1, v: -1}
 	}
-	if v := t.vals[i]; v < 0 {
-		return eanHit{p: -1, v: -1, shared: t.shared[-v-1]}
+	if s.val < 0 {
+		return eanHit{p: -1, v: -1, shared: t.shared[-s.val-1]}
 	}
-	return eanHit{p: t.vals[i], v: int(k>>gtinBits) - 1}
+	return eanHit{p: s.val, v: int(k>>gtinBits) - 1}
 }
