@@ -39,47 +39,74 @@ const (
 
 // newEANTable indexes the valid barcodes of the catalog; nil when it has none.
 // Invalid ones are left out: a catalog barcode never matches what it cannot be.
+//
+// A million barcodes inserted in catalog order land all over a table of tens of
+// megabytes: a cache miss each. They are first sorted by the region of the table
+// they hash to (a counting sort on eanBucketBits bits), then inserted region by
+// region, so that the inserts of a region stay in a few kilobytes. Barcodes of one
+// region keep their catalog order: the products that share one are listed in it.
 func newEANTable(catalog []Product) *eanTable {
-	n := 0
-	for i := range catalog {
-		if catalog[i].EAN != "" {
-			n++
-		}
-		for _, v := range catalog[i].Variants {
-			if v.EAN != "" {
-				n++
+	type entry struct {
+		g    uint64
+		p, v int32
+	}
+	// each calls f with every valid barcode of the catalog, in catalog order.
+	each := func(f func(g mapping.GTIN, p int32, v int)) {
+		for i := range catalog {
+			p := &catalog[i]
+			if p.EAN != "" {
+				if g, err := mapping.ParseGTIN(p.EAN); err == nil {
+					f(g, int32(i), -1)
+				}
+			}
+			for v := range p.Variants {
+				if e := p.Variants[v].EAN; e != "" {
+					if g, err := mapping.ParseGTIN(e); err == nil {
+						f(g, int32(i), v)
+					}
+				}
 			}
 		}
 	}
+	var start [1<<eanBucketBits + 1]int32
+	n := 0
+	each(func(g mapping.GTIN, _ int32, _ int) {
+		start[eanBucket(uint64(g))+1]++
+		n++
+	})
 	if n == 0 {
 		return nil
 	}
-	size := n + n/2 + 1 // at most two thirds full
-	t := &eanTable{slots: make([]eanSlot, size)}
-	added := 0
-	for i := range catalog {
-		p := &catalog[i]
-		if g, err := mapping.ParseGTIN(p.EAN); err == nil && p.EAN != "" {
-			t.add(g, int32(i), -1)
-			added++
-		}
-		for v := range p.Variants {
-			if g, err := mapping.ParseGTIN(p.Variants[v].EAN); err == nil && p.Variants[v].EAN != "" {
-				t.add(g, int32(i), v)
-				added++
-			}
-		}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
 	}
-	if added == 0 {
-		return nil
+	sorted := make([]entry, n)
+	each(func(g mapping.GTIN, p int32, v int) {
+		b := eanBucket(uint64(g))
+		sorted[start[b]] = entry{uint64(g), p, int32(v)}
+		start[b]++
+	})
+	t := &eanTable{slots: make([]eanSlot, n+n/2+1)} // at most two thirds full
+	for _, e := range sorted {
+		t.add(mapping.GTIN(e.g), e.p, int(e.v))
 	}
 	return t
 }
 
+// eanBucketBits is how finely newEANTable sorts barcodes by where they go in the
+// table: 2048 regions, of a few kilobytes each for a million barcodes.
+const eanBucketBits = 11
+
+// eanHash spreads GTINs over 64 bits; a GTIN's slot and its bucket are the top bits
+// of its hash, so that sorting by bucket sorts by slot region.
+func eanHash(g uint64) uint64 { return g * 0x9E3779B97F4A7C15 }
+
+func eanBucket(g uint64) int { return int(eanHash(g) >> (64 - eanBucketBits)) }
+
 // slot returns the slot of GTIN g: the one holding it, else the empty one where it
 // goes.
 func (t *eanTable) slot(g uint64) *eanSlot {
-	hi, _ := bits.Mul64(g*0x9E3779B97F4A7C15, uint64(len(t.slots)))
+	hi, _ := bits.Mul64(eanHash(g), uint64(len(t.slots)))
 	for i := int(hi); ; {
 		s := &t.slots[i]
 		if k := s.key(); k == 0 || k&gtinMask == g {

@@ -75,3 +75,49 @@ func TestEANTableMatchesAMap(t *testing.T) {
 		t.Error("a table without a valid barcode")
 	}
 }
+
+// eanCatalog has the barcodes of reconciletest.CatalogWithEANs (which this package's
+// tests cannot import): a million products, one in ten with 3 to 8 sizes.
+func eanCatalog(n int) []Product {
+	cat := make([]Product, n)
+	for i := range cat {
+		ean := func(k int) string {
+			return mapping.WithCheckDigit(760_000_000_000 + uint64(i)*16 + uint64(k+1)).String()
+		}
+		if i%10 == 3 {
+			for k := range 3 + i%6 {
+				cat[i].Variants = append(cat[i].Variants, Variant{EAN: ean(k)})
+			}
+			continue
+		}
+		cat[i].EAN = ean(-1)
+	}
+	return cat
+}
+
+// BenchmarkEANTable builds the barcode table of a million-product catalog and looks
+// every barcode up once.
+func BenchmarkEANTable(b *testing.B) {
+	cat := eanCatalog(1_000_000)
+	var gs []mapping.GTIN
+	for i := range cat {
+		if g, err := mapping.ParseGTIN(cat[i].EAN); err == nil {
+			gs = append(gs, g)
+		}
+	}
+	b.Run("build", func(b *testing.B) {
+		for b.Loop() {
+			newEANTable(cat)
+		}
+	})
+	tb := newEANTable(cat)
+	b.Run("get", func(b *testing.B) {
+		for b.Loop() {
+			for _, g := range gs {
+				if !tb.get(g).found() {
+					b.Fatal(g)
+				}
+			}
+		}
+	})
+}
