@@ -50,7 +50,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 			Warnings:  f.Read.Warnings,
 			// reconcile counts as found a line whose product matched, whatever its size.
 			Matched: st.Matched + st.RowErrors + st.UnknownSize, Unmatched: st.Unmatched,
-			Ambiguous: st.Ambiguous, Unmapped: st.Unmapped, Excluded: st.Excluded,
+			Ambiguous: st.Ambiguous, Unmapped: st.Unmapped, Excluded: st.Excluded, Conflicts: st.Conflicts,
 			Published: st.Published, Unpublished: st.Unpublished,
 			Preorder: st.Preorder, Backorder: st.Backorder,
 			Pushed: f.Pushed, Rejected: len(f.Rejections),
@@ -64,6 +64,12 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	if run.Counts.RowsRead == 0 {
 		run.Counts.RowsRead = st.Lines
+	}
+	run.Counts.Warnings += st.BadEANs
+	for r := reconcile.MatchRule(1); int(r) < reconcile.NumMatchRules; r++ {
+		if n := st.ByRule[r]; n > 0 {
+			run.Counts.ByRule = append(run.Counts.ByRule, RuleCount{Rule: r.String(), Lines: n})
+		}
 	}
 	// Brands are grouped case-folded (findings may carry the engine's folded
 	// spelling) and named as the catalog writes them: decisions come first.
@@ -95,7 +101,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		o := Outcome{
 			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
 			Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents,
-			RestockDays: d.RestockDays, Reason: d.Reason.String(), Source: d.Source, Change: changeOf(c),
+			RestockDays: d.RestockDays, Reason: d.Reason.String(), Rule: d.Rule.String(), Source: d.Source, Change: changeOf(c),
 		}
 		if d.Published {
 			run.Published = append(run.Published, o)
@@ -110,7 +116,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	for _, u := range fd.Unmatched {
 		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
 		for _, s := range u.Suggestions {
-			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: true})
+			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: !s.OtherBrand})
 		}
 		run.Unmatched = append(run.Unmatched, out)
 		b := brand(u.Brand)
@@ -131,6 +137,10 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		b := brand(a.Brand)
 		b.Lines += len(a.Lines)
 	}
+	for _, c := range fd.EANConflicts {
+		run.Conflicts = append(run.Conflicts, Conflict{Source: c.Line.Source, Brand: c.Line.ERPBrand, Ref: c.Line.Ref,
+			Size: c.Line.RawSize, EAN: c.GTIN, Kind: c.Kind, ByRef: productNames(c.ByRef), ByEAN: productNames(c.ByEAN)})
+	}
 	for _, u := range fd.UnmappedBrands {
 		run.UnmappedBrands = append(run.UnmappedBrands, UnmappedBrand{Brand: u.Brand, Lines: u.Lines, Source: first(u.Sources)})
 	}
@@ -142,6 +152,9 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	for _, u := range fd.UnknownSizes {
 		run.RowErrors = append(run.RowErrors, RowError{Source: u.Line.Source, Severity: SeverityError, Code: "unknown_size", Field: "size", Value: u.Line.RawSize})
+	}
+	for _, b := range fd.BadEANs {
+		run.RowErrors = append(run.RowErrors, RowError{Source: b.Line.Source, Severity: SeverityWarning, Code: b.Code, Field: "ean", Value: b.Line.EAN})
 	}
 	for _, c := range f.Changes {
 		if c.Previous == nil || c.Previous.PriceCents == 0 || c.PriceCents == 0 || c.Previous.PriceCents == c.PriceCents {
@@ -200,6 +213,20 @@ func changeOf(c reconcile.Change) string {
 		codes = append(codes, ChangeRestock)
 	}
 	return strings.Join(codes, ",")
+}
+
+// productNames names the products of a finding: "ref (id)", with the size when
+// it names one.
+func productNames(ps []reconcile.Candidate) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Size != "" {
+			out = append(out, fmt.Sprintf("%s T%s (%s)", p.Ref, p.Size, p.VariantID))
+			continue
+		}
+		out = append(out, p.Ref+" ("+p.ID+")")
+	}
+	return out
 }
 
 // problem turns an ERP reader's problem into a report row.

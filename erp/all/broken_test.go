@@ -37,7 +37,7 @@ func TestBroken(t *testing.T) {
 		{"cestia/broken/not_xlsx.xlsx", "not_xlsx", "not_xlsx.xlsx", true},
 		{"cestia/broken/truncated.xlsx", "not_xlsx", "truncated.xlsx", true},
 		{"cestia/broken/missing_column.xlsx", "missing_column", "missing_column.xlsx Stock!4", true},
-		{"cestia/broken/garbage_numbers.xlsx", "missing_ref", "garbage_numbers.xlsx Stock!B6", false},
+		{"cestia/broken/garbage_numbers.xlsx", "bad_qty", "garbage_numbers.xlsx Stock!F7", false}, // Stock!B6: no reference, but an EAN that connects it
 		{"generic/broken/empty.xml", "empty", "empty.xml", true},
 		{"generic/broken/truncated.xml", "format", "truncated.xml:1549", true},
 		{"generic/broken/garbage_numbers.xml", "bad_price", "garbage_numbers.xml:3", false},
