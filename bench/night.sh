@@ -8,6 +8,7 @@
 #   precheck: `ecrin precheck --catalog` beside peer_pandas.py (when pandas is there).
 # Each command runs under /usr/bin/time -v: wall time, peak RSS of the process, and
 # the growth of state.db. Prints one line per step; keeps WORKDIR when given.
+# PROFILE=1 writes night 2's CPU profile to WORKDIR/night2.prof.
 set -euo pipefail
 n=${1:?usage: bench/night.sh ROWS [WORKDIR]}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,7 +66,9 @@ measure() {
 	local wall rss
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$t")
 	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$t")
-	printf '%-10s rows=%-8s wall=%-8s peak_rss=%sMB %s\n' "$name" "$n" "$wall" "$rss" "${extra:-}"
+	local cpu
+	cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$t")
+	printf '%-10s rows=%-8s wall=%-8s cpu=%ss peak_rss=%sMB %s\n' "$name" "$n" "$wall" "$cpu" "$rss" "${extra:-}"
 }
 dbsize() { du -cb "$work/site/data/state.db"* 2>/dev/null | tail -1 | cut -f1; }
 
@@ -88,7 +91,7 @@ with open(sys.argv[1], encoding="cp1252", newline="") as f, open(sys.argv[2], "w
         out.write(line)
 PY
 touch "$work/site/inbox/stock_2.csv.done"
-extra="" measure night2 "$work/ecrin" run --once --config "$work/site/ecrin.yaml"
+ECRIN_CPUPROFILE=${PROFILE:+$work/night2.prof} extra="" measure night2 "$work/ecrin" run --once --config "$work/site/ecrin.yaml"
 s2=$(dbsize)
 grep -E 'pushed|report' "$work/night2.out" | sed 's/^/           /'
 printf '%-10s state.db %s bytes after night 1, +%s after night 2\n' state "$s1" "$((s2 - s1))"

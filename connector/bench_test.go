@@ -104,7 +104,7 @@ func benchmarkNight(b *testing.B, n int) {
 	b.ResetTimer()
 	for b.Loop() {
 		res := night(tonight)
-		changes = reconcile.DiffAcked(res.plan.Decisions, acked)
+		changes = reconcile.Diff(res.plan.Decisions, acked)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
@@ -134,7 +134,7 @@ func benchmarkNight(b *testing.B, n int) {
 		}
 	}()
 	res := night(tonight)
-	changes = reconcile.DiffAcked(res.plan.Decisions, acked)
+	changes = reconcile.Diff(res.plan.Decisions, acked)
 	close(stop)
 	<-sampled
 	runtime.KeepAlive(catalog)

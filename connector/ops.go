@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -52,6 +53,10 @@ func (s *Site) Rollback(ctx context.Context, id state.RunID) (Outcome, int, erro
 	}
 	defer end()
 	orig, err := s.store.Run(ctx, id)
+	if errors.Is(err, state.ErrNotFound) {
+		return Outcome{}, 0, fmt.Errorf("roll back run %d: no such run in the history (runs older than report.keep_days, %d days, are removed): %w",
+			id, s.cfg.Report.KeepDays, err)
+	}
 	if err != nil {
 		return Outcome{}, 0, fmt.Errorf("roll back run %d: %w", id, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -26,8 +27,16 @@ const (
 	TriggerRollback = "rollback"
 )
 
-// maxProblems caps the row problems a report lists; the counts stay exact.
-const maxProblems = 50_000
+// maxProblems caps the row problems a report lists, maxListed the changes; the
+// counts stay exact (the whole product list is `ecrin report RUN --full`).
+const (
+	maxProblems = 50_000
+	maxListed   = 50_000
+	// maxSuggested caps the unmatched lines a nightly run looks for suggestions
+	// for: the same references come back night after night, and a precheck (the
+	// onboarding, where the list is written) looks for all of them.
+	maxSuggested = 2_000
+)
 
 // Outcome is what one run did, for the CLI and the logs.
 type Outcome struct {
@@ -56,6 +65,7 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	defer end()
+	defer s.retain(ctx)
 	resumed, err := s.recover(ctx)
 	if err != nil {
 		return Outcome{Resumed: resumed}, err
@@ -81,6 +91,37 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 	return out, err
 }
 
+// retain removes from the state file and the extracts' archive what is older than
+// report.keep_days and no longer needed (state.Prune, source.PruneArchive), after
+// each run, under the run lock. A failure is logged and never fails the run: the
+// next one tries again.
+func (s *Site) retain(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	days := s.cfg.Report.KeepDays
+	st, err := s.store.Prune(ctx, s.now(), state.Retention{KeepDays: days, KeepLastWith: []string{dataFullResync}})
+	if err != nil {
+		s.log.Warn().Err(err).Msg("retention: remove old runs from the state file")
+	} else if st != (state.PruneStats{}) {
+		s.log.Debug().Int("runs", st.Runs).Int("emptied", st.Emptied).Int64("run_data", st.RunData).
+			Int64("batches", st.Batches).Int64("compacted", st.Compacted).Int64("item_results", st.ItemResults).
+			Int64("replaced", st.Replaced).Int64("freed_pages", st.FreedPages).Msg("retention: old runs removed from the state file")
+	}
+	keep, err := s.store.ExtractsToKeep(ctx)
+	if err != nil {
+		s.log.Warn().Err(err).Msg("retention: archived extracts left as they are")
+		return
+	}
+	removed, err := source.PruneArchive(s.cfg.ArchiveDir(), days, keep, s.now())
+	if err != nil {
+		s.log.Warn().Err(err).Msg("retention: remove old archived extracts")
+	}
+	if len(removed) > 0 {
+		s.log.Debug().Int("removed", len(removed)).Strs("files", removed).Msg("retention: old archived extracts removed")
+	}
+}
+
 // process reads, reconciles, guards and pushes one archived extract. approved, when
 // set, is the held run a CSM released: the guards are recorded but do not hold.
 func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, approved *state.Run) (Outcome, error) {
@@ -104,7 +145,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(err)
 	}
 
-	catalog, err := s.shop.Catalog(ctx)
+	resync, err := s.resyncDue(ctx, started)
+	if err != nil {
+		return fail(err)
+	}
+	catalog, err := s.catalog(ctx, resync)
 	if err != nil {
 		return fail(fmt.Errorf("fetch catalog: %w", err))
 	}
@@ -118,6 +163,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		return fail(fmt.Errorf("mapping: %w", err))
 	}
 	engine := reconcile.NewEngine(catalog, s.cfg.Rules, m)
+	engine.LimitSuggestions(maxSuggested)
 	subtract := !s.shop.Traits().Reserves
 	if subtract {
 		engine.Reserve(soldOnline(orders))
@@ -139,15 +185,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
 	}
 	verdict := reconcile.Guard(gi)
-	acked, err := s.store.AckedState(ctx)
+	acked, err := s.store.Acked(ctx)
 	if err != nil {
 		return fail(err)
 	}
-	changes := reconcile.DiffAcked(plan.Decisions, acked)
-	resync, err := s.resyncDue(ctx, started)
-	if err != nil {
-		return fail(err)
-	}
+	changes := reconcile.Diff(plan.Decisions, acked)
 	if resync {
 		changes = everything(plan.Decisions, acked)
 		log.Info().Int("items", len(changes)).Msg("full resync: every decision is pushed again")
@@ -155,7 +197,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 
 	facts := report.Facts{
 		ID: fmt.Sprint(id), Site: s.siteName(), Profile: s.cfg.ERP.Profile, File: ext.Name, SHA256: ext.SHA256,
-		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems,
+		TimeZone: s.cfg.Site.Timezone, Started: started, Read: res.summary, Problems: res.problems, MaxListed: maxListed, MaxSuggested: maxSuggested,
 		Catalog: catalog, Changes: changes, Verdict: verdict, SoldOnline: soldOnlineReport(orders, subtract),
 	}
 	if approved != nil {
@@ -220,6 +262,86 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	out.Duration = s.now().Sub(started)
 	log.Info().Int("pushed", out.Pushed).Str("report", out.ReportPath).Dur("took", out.Duration).Msg("run done")
 	return out, nil
+}
+
+// catalog returns the shop's catalog. A shop that can say what changed
+// (shop.CatalogDeltas) sends only that: the catalog is kept in the state file and
+// updated. It is fetched whole the first time, on a full resync, and when the shop
+// no longer knows the kept cursor.
+func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, error) {
+	d, ok := s.shop.(shop.CatalogDeltas)
+	if !ok {
+		return s.shop.Catalog(ctx)
+	}
+	cursor, err := s.store.CatalogCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if cursor != "" && !whole {
+		changed, removed, next, err := d.CatalogChanges(ctx, cursor)
+		switch {
+		case errors.Is(err, shop.ErrCursorExpired):
+			s.log.Info().Msg("the shop no longer knows the catalog's last cursor: fetched whole")
+		case err != nil:
+			return nil, err
+		default:
+			kept, err := s.store.Catalog(ctx)
+			if err != nil {
+				return nil, err
+			}
+			catalog, writes := mergeCatalog(kept, changed, removed)
+			if err := s.store.ApplyCatalogChanges(ctx, writes, removed, next); err != nil {
+				return nil, err
+			}
+			s.log.Debug().Int("changed", len(changed)).Int("written", len(writes)).Int("removed", len(removed)).Msg("catalog changes fetched")
+			return catalog, nil
+		}
+	}
+	catalog, next, err := d.CatalogWithCursor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.SaveCatalog(ctx, catalog, next); err != nil {
+		return nil, err
+	}
+	return catalog, nil
+}
+
+// mergeCatalog applies the shop's changes to the kept catalog (sorted by id), and
+// returns it, still sorted, with the products that differ from what was kept: only
+// those are written back (the shop also lists as changed the publications the last
+// push made, which the state file already applied).
+func mergeCatalog(kept, changed []reconcile.Product, removed []string) (catalog, writes []reconcile.Product) {
+	find := func(id string) (int, bool) {
+		return slices.BinarySearchFunc(kept, id, func(p reconcile.Product, id string) int { return strings.Compare(p.ID, id) })
+	}
+	var added []reconcile.Product
+	for _, c := range changed {
+		i, ok := find(c.ID)
+		switch {
+		case !ok:
+			added = append(added, c)
+		case reflect.DeepEqual(kept[i], c):
+			continue
+		default:
+			kept[i] = c
+		}
+		writes = append(writes, c)
+	}
+	gone := false
+	for _, id := range removed {
+		if i, ok := find(id); ok {
+			kept[i].ID, gone = "", true
+		}
+	}
+	if gone {
+		kept = slices.DeleteFunc(kept, func(p reconcile.Product) bool { return p.ID == "" })
+	}
+	if len(added) > 0 {
+		kept = append(kept, added...)
+		slices.SortFunc(kept, func(a, b reconcile.Product) int { return strings.Compare(a.ID, b.ID) })
+	}
+	return kept, writes
 }
 
 // resyncDue tells whether this run pushes every decision again, to heal whatever

@@ -107,7 +107,7 @@ mapping:
 	if err != nil {
 		t.Fatal(err)
 	}
-	targets := len(acked)
+	targets := acked.Len()
 	t.Logf("catalog targets %d; night 1 pushed %d; night 2: %d articles moved, %d items pushed (%.2f %% of the catalog)",
 		targets, first.Pushed, changed, second.Pushed, 100*float64(second.Pushed)/float64(targets))
 	// A moved size changes its variant and its product's total: at most two items.

@@ -139,7 +139,11 @@ func (h *harness) shop() map[reconcile.Target]shopsim.StockState {
 // acked is what the state file says the shop acknowledged.
 func (h *harness) acked() map[reconcile.Target]reconcile.Decision {
 	h.t.Helper()
-	a, err := h.site.Store().Acked(context.Background())
+	a := map[reconcile.Target]reconcile.Decision{}
+	err := h.site.Store().EachAcked(context.Background(), func(int) error { return nil }, func(d reconcile.Decision) error {
+		a[d.Key()] = d
+		return nil
+	})
 	if err != nil {
 		h.t.Fatal(err)
 	}

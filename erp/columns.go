@@ -105,10 +105,16 @@ func (m *Mapper) ByHeader(header []string, loc Location) error {
 		return nil
 	}
 	var found []string
+	n := 0
 	for _, h := range header {
 		if h = strings.TrimSpace(h); h != "" {
-			found = append(found, fmt.Sprintf("%q", h))
+			if n++; n <= 20 {
+				found = append(found, fmt.Sprintf("%q", cut(h)))
+			}
 		}
+	}
+	if n > 20 {
+		found = append(found, fmt.Sprintf("… (%d in all)", n))
 	}
 	return &FileError{Loc: loc, Code: FileMissingColumn,
 		Message: fmt.Sprintf("required column %s not found in the header; columns found: %s",
@@ -235,7 +241,20 @@ func (m *Mapper) Convert(fields []string, loc Location, report func(Problem)) (r
 	if rec.Ref == "" {
 		rec.Ref = m.get(fields, fCode)
 	}
-	if rec.Ref == "" {
+	// A barcode that cannot be read is ignored with a warning, the row kept (the
+	// reference still connects it); a valid one connects a row with no reference.
+	if s := m.get(fields, fEAN); s != "" {
+		if e, err := ParseEAN(s); err == nil {
+			rec.EAN = e
+		} else {
+			msg := "barcode ignored: expected 8 to 14 digits"
+			if strings.ContainsAny(s, "eE") && strings.ContainsAny(s, ".,") {
+				msg = "barcode ignored: written in scientific notation by a spreadsheet, its digits are lost"
+			}
+			report(Problem{Loc: m.at(loc, m.col[fEAN]), Severity: Warning, Code: CodeBadEAN, Field: FieldEAN, Value: s, Message: msg})
+		}
+	}
+	if rec.Ref == "" && rec.EAN == "" {
 		f := fRef
 		if m.col[f] < 0 {
 			f = fCode
@@ -273,13 +292,6 @@ func (m *Mapper) Convert(fields []string, loc Location, report func(Problem)) (r
 				markName(m.decimal), example(m.decimal)))
 		}
 		rec.PriceCents, rec.HasPrice = c, true
-	}
-	if s := m.get(fields, fEAN); s != "" {
-		e, err := ParseEAN(s)
-		if err != nil {
-			return fail(fEAN, CodeBadEAN, "expected a barcode of 8 to 14 digits")
-		}
-		rec.EAN = e
 	}
 	rec.Label = m.get(fields, fLabel)
 	rec.Size = m.get(fields, fSize)
@@ -323,4 +335,17 @@ func cut(s string) string {
 		i--
 	}
 	return s[:i] + "…"
+}
+
+// mappedAmong returns the field of the first of the given columns that a field is
+// read from.
+func (m *Mapper) mappedAmong(cols []int) (string, bool) {
+	for _, c := range cols {
+		for f, mc := range m.col {
+			if mc == c {
+				return fieldNames[f], true
+			}
+		}
+	}
+	return "", false
 }

@@ -39,8 +39,10 @@ func (l Location) String() string {
 	switch {
 	case l.Sheet != "" && l.Cell != "":
 		return l.File + " " + l.Sheet + "!" + l.Cell
-	case l.Sheet != "":
+	case l.Sheet != "" && l.Line > 0:
 		return l.File + " " + l.Sheet + "!" + strconv.Itoa(l.Line)
+	case l.Sheet != "":
+		return l.File + " " + l.Sheet
 	case l.Line > 0:
 		return l.File + ":" + strconv.Itoa(l.Line)
 	default:
@@ -76,6 +78,7 @@ const (
 	CodeNegativeStock = "negative_stock" // warning: a negative stock read as 0
 	CodeNumericRef    = "numeric_ref"    // warning: a reference stored as a number (leading zeros at risk)
 	CodeDuplicateLine = "duplicate_line" // warning: the same line appears again
+	CodeMultiline     = "multiline"      // warning: a quoted field spans lines
 	CodeOther         = "other"
 )
 
@@ -102,7 +105,9 @@ const (
 	FileEncoding      = "encoding"       // bytes that are not valid in the profile's encoding
 	FileMissingColumn = "missing_column" // a required column is not in the header
 	FileLegacyXLS     = "legacy_xls"     // an OLE2 .xls where .xlsx is expected
-	FileNotXLSX       = "not_xlsx"       // not a zip workbook
+	FileNotXLSX       = "not_xlsx"       // not a zip workbook, or a damaged one
+	FileNotText       = "not_text"       // a workbook, archive or binary file where text is expected
+	FileEncrypted     = "encrypted"      // a password-protected workbook
 	FileTruncated     = "truncated"      // trailer missing or count mismatch, cut file
 	FileTooLarge      = "too_large"      // a limit against hostile files was reached
 	FileFormat        = "format"         // any other layout error

@@ -9,17 +9,15 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // headerScanRows is how many rows a workbook reader looks through for the header
 // when the profile does not fix its row (title rows, shop name, date, blank lines).
 const headerScanRows = 10
 
-// SheetReader reads an XLSX workbook, streaming its rows through excelize's row
-// iterator (never the whole sheet in memory): the core of the Cestia profile and of
-// the generic profile's XLSX format.
+// SheetReader reads an XLSX workbook, streaming its rows (never the whole sheet in
+// memory; see xlsx.go): the core of the Cestia profile and of the generic profile's
+// XLSX format.
 type SheetReader struct {
 	Profile string
 	Options Options
@@ -28,89 +26,109 @@ type SheetReader struct {
 	Footer string
 	// LegacyXLS is the message of the file error for a legacy .xls (OLE2) file.
 	LegacyXLS string
+	// SheetOptional lets a reader fall back on the first visible sheet when the
+	// workbook has no sheet named Options.Sheet (a profile's default name, not one the
+	// site configured).
+	SheetOptional bool
 }
 
 // Numeric fields are read from the cell's raw value, not as displayed: a price
 // formatted "#,##0.00 €" or an EAN displayed "7.61161E+12" keep their exact value.
 var rawFields = [...]string{FieldQty, FieldOnOrder, FieldPrice, FieldEAN}
 
-var (
-	magicOLE2 = []byte{0xD0, 0xCF, 0x11, 0xE0}
-	magicZip  = []byte("PK\x03\x04")
+// Workbook limits when the profile sets none: the workbook is read through random
+// access (a file, or a temporary copy) and its parts as streams.
+const (
+	DefaultMaxWorkbookBytes = 256 << 20 // 256 MiB
+	DefaultMaxWorkbookUnzip = 1 << 30   // 1 GiB
 )
 
 // Read implements Reader.
-func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (Summary, error) {
+func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (sum Summary, err error) {
 	o := s.Options
+	if o.Limits.MaxFileBytes <= 0 {
+		o.Limits.MaxFileBytes = DefaultMaxWorkbookBytes
+	}
+	if o.Limits.MaxUnzipBytes <= 0 {
+		o.Limits.MaxUnzipBytes = DefaultMaxWorkbookUnzip
+	}
 	lim := o.Limits.WithDefaults()
-	sum := Summary{Profile: s.Profile}
+	sum = Summary{Profile: s.Profile}
 	fileErr := func(loc Location, code, msg string, err error) (Summary, error) {
 		if loc.File == "" {
 			loc.File = name
 		}
 		return sum, &FileError{Loc: loc, Code: code, Message: msg, Err: err}
 	}
-	// A zip needs random access: the workbook is held in memory (its rows are not).
-	data, err := io.ReadAll(&limitedReader{r: r, n: lim.MaxFileBytes})
+	// A last resort: no input may crash the service.
+	defer func() {
+		if p := recover(); p != nil {
+			sum, err = fileErr(Location{}, FileFormat, fmt.Sprintf("the workbook could not be read (internal error: %v)", p), nil)
+		}
+	}()
+	ra, size, done, err := readerAtOf(ctx, r, lim.MaxFileBytes)
+	defer done()
 	switch {
 	case errors.Is(err, errTooLarge):
 		return fileErr(Location{}, FileTooLarge, fmt.Sprintf("the workbook is larger than %d bytes", lim.MaxFileBytes), nil)
+	case ctx.Err() != nil:
+		return sum, ctx.Err()
 	case err != nil:
 		return fileErr(Location{}, FileIO, "read the workbook", err)
-	case len(data) == 0:
+	case size == 0:
 		return fileErr(Location{}, FileEmpty, "the file is empty", nil)
-	case bytes.HasPrefix(data, magicOLE2):
+	}
+	head := make([]byte, min(size, 512))
+	if _, err := ra.ReadAt(head, 0); err != nil && err != io.EOF {
+		return fileErr(Location{}, FileIO, "read the workbook", err)
+	}
+	switch {
+	case bytes.HasPrefix(head, magicOLE2):
+		switch sniffOLE2(ra, size) {
+		case ole2Encrypted:
+			return fileErr(Location{}, FileEncrypted, "a password-protected (encrypted) workbook: save it without a password, as .xlsx", nil)
+		case ole2Word:
+			return fileErr(Location{}, FileNotXLSX, "a Word 97-2003 document (.doc), not a workbook: export the stock as .xlsx", nil)
+		case ole2PowerPoint:
+			return fileErr(Location{}, FileNotXLSX, "a PowerPoint 97-2003 file (.ppt), not a workbook: export the stock as .xlsx", nil)
+		}
 		msg := s.LegacyXLS
 		if msg == "" {
 			msg = "a legacy .xls workbook: save it as .xlsx"
 		}
 		return fileErr(Location{}, FileLegacyXLS, msg, nil)
-	case !bytes.HasPrefix(data, magicZip):
-		return fileErr(Location{}, FileNotXLSX, "not an .xlsx workbook (not a zip archive)", nil)
+	case !bytes.HasPrefix(head, magicZip) && !bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		msg := "not an .xlsx workbook (not a zip archive)"
+		if code, what := sniffText(head, "", "workbook"); code == FileNotText && !bytes.HasPrefix(head, magicZip) {
+			msg = "not an .xlsx workbook: " + strings.SplitN(what, ", not a workbook", 2)[0]
+		} else if isText(head) {
+			msg = "not an .xlsx workbook (not a zip archive): this looks like a text (CSV) file; export the stock as .xlsx, or read it with a text profile"
+		}
+		return fileErr(Location{}, FileNotXLSX, msg, nil)
 	}
 	sum.Encoding = "xlsx"
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    lim.MaxUnzipBytes,
-		UnzipXMLSizeLimit: min(lim.MaxUnzipBytes, 16<<20),
-	})
+	wb, err := openWorkbook(ctx, ra, size, lim)
 	if err != nil {
-		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "unzip size exceeds") {
-			return fileErr(Location{}, FileTooLarge, fmt.Sprintf("the workbook unzips to more than %d bytes", lim.MaxUnzipBytes), err)
-		}
-		return fileErr(Location{}, FileNotXLSX, "not a readable .xlsx workbook", err)
+		return sum, s.wrap(name, Location{}, err)
 	}
-	defer f.Close()
-	sheet := ""
-	list := f.GetSheetList()
-	for _, n := range list {
-		if o.Sheet != "" && strings.EqualFold(n, o.Sheet) {
-			sheet = n
-		}
+	if len(wb.sheets) == 0 {
+		return fileErr(Location{}, FileEmpty, "the workbook has no sheet", nil)
 	}
-	if sheet == "" {
-		if len(list) == 0 {
-			return fileErr(Location{}, FileEmpty, "the workbook has no sheet", nil)
-		}
-		sheet = list[0]
-	}
-	// Numbers are read raw. References are read as displayed, which differs from
-	// the raw value only under a zero-padding number format: a second pass over the
-	// sheet gives the displayed values when the workbook has one.
-	raws, err := f.Rows(sheet)
+	sheet, err := s.pickSheet(wb.sheets)
 	if err != nil {
-		return fileErr(Location{Sheet: sheet}, FileNotXLSX, "open sheet "+sheet, err)
+		return fileErr(Location{}, FileFormat, err.Error(), nil)
 	}
-	defer raws.Close()
-	var shown *excelize.Rows
-	if hasPaddedFormat(f) {
-		if shown, err = f.Rows(sheet); err != nil {
-			return fileErr(Location{Sheet: sheet}, FileNotXLSX, "open sheet "+sheet, err)
-		}
-		defer shown.Close()
+	if err := wb.checkSheets(sheet); err != nil {
+		return sum, s.wrap(name, Location{}, err)
 	}
+	rows, err := wb.rows(sheet)
+	if err != nil {
+		return sum, s.wrap(name, Location{Sheet: sheet.name}, err)
+	}
+	defer rows.Close()
 
 	m := NewMapper(name, o)
-	m.Sheet = sheet
+	m.Sheet = sheet.name
 	report := func(p Problem) {
 		if p.Severity == Warning {
 			sum.Warnings++
@@ -135,6 +153,8 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 		articles int
 		key      []byte // a row's raw cells, to find duplicated rows
 		dups     = newDupes()
+		cells    []string
+		nrows    int
 	)
 	setup := func() {
 		for _, fld := range rawFields {
@@ -150,46 +170,43 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 	if !needHeader {
 		setup()
 	}
-	for row := 1; raws.Next(); row++ {
-		if row&0xfff == 0 {
+	for rows.next() {
+		row := rows.row
+		if nrows++; nrows&0xff == 0 {
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
 		}
-		rawCells, err := raws.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return fileErr(Location{Sheet: sheet, Line: row}, FileNotXLSX, "read row", err)
-		}
-		cells := rawCells
-		if shown != nil && shown.Next() {
-			if cells, err = shown.Columns(); err != nil {
-				return fileErr(Location{Sheet: sheet, Line: row}, FileNotXLSX, "read row", err)
-			}
-		}
+		rawCells := rows.raw
+		cells = append(cells[:0], rows.show...)
 		if blank(cells) {
 			continue
 		}
-		loc := Location{File: name, Line: row, Sheet: sheet}
+		loc := Location{File: name, Line: row, Sheet: sheet.name}
 		if needHeader {
+			// header_row counts sheet rows, as the workbook numbers them.
 			switch {
 			case o.HeaderRow > 0 && row < o.HeaderRow:
 				continue
+			case o.HeaderRow > 0 && row > o.HeaderRow:
+				return fileErr(Location{Sheet: sheet.name, Line: o.HeaderRow}, FileMissingColumn,
+					fmt.Sprintf("header_row is %d but that row of the sheet is empty", o.HeaderRow), nil)
 			case o.HeaderRow > 0 || m.MatchesHeader(cells):
 			case row < headerScanRows:
 				if nonEmpty(cells) > nonEmpty(best) {
-					best, bestRow = cells, row
+					best, bestRow = append([]string(nil), cells...), row
 				}
 				continue
 			default:
 				if best == nil {
 					best, bestRow = cells, row
 				}
-				return sum, m.ByHeader(best, Location{File: name, Line: bestRow, Sheet: sheet})
+				return sum, m.ByHeader(best, Location{File: name, Line: bestRow, Sheet: sheet.name})
 			}
 			if err := m.ByHeader(cells, loc); err != nil {
 				return sum, err
 			}
-			sum.Header, sum.HeaderLine = cells, row
+			sum.Header, sum.HeaderLine = append([]string(nil), cells...), row
 			needHeader = false
 			setup()
 			continue
@@ -209,7 +226,7 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 				cells[c] = rawNumber(rawCells[c], m.decimal, c == m.col[fEAN])
 			}
 		}
-		if refCol >= 0 && refCol < len(rawCells) && isNumber(rawCells[refCol]) {
+		if refCol >= 0 && refCol < len(rawCells) && rows.numeric(refCol) {
 			report(Problem{Loc: m.at(loc, refCol), Severity: Warning, Code: CodeNumericRef, Field: FieldRef,
 				Value: cells[refCol], Message: "the reference is a number in the workbook: check it kept its leading zeros (format the column as text)"})
 		}
@@ -230,19 +247,87 @@ func (s *SheetReader) Read(ctx context.Context, name string, r io.Reader, sink S
 		}
 		sum.Rows++
 	}
-	if err := raws.Error(); err != nil {
-		return fileErr(Location{Sheet: sheet}, FileNotXLSX, "read sheet "+sheet, err)
+	if err := rows.finish(); err != nil {
+		return sum, s.wrap(name, Location{Sheet: sheet.name}, err)
 	}
 	if needHeader {
 		if best == nil {
-			return fileErr(Location{Sheet: sheet}, FileEmpty, "the sheet is empty", nil)
+			return fileErr(Location{Sheet: sheet.name}, FileEmpty, "the sheet is empty", nil)
 		}
-		return sum, m.ByHeader(best, Location{File: name, Line: bestRow, Sheet: sheet})
+		return sum, m.ByHeader(best, Location{File: name, Line: bestRow, Sheet: sheet.name})
 	}
 	if articles == 0 {
-		return fileErr(Location{Sheet: sheet}, FileEmpty, "no article row in the sheet", nil)
+		return fileErr(Location{Sheet: sheet.name}, FileEmpty, "no article row in the sheet", nil)
 	}
 	return sum, nil
+}
+
+// pickSheet chooses the sheet to read: the configured one (refused when the workbook
+// has none by that name), else the profile's preferred one when there is one, else
+// the first visible sheet.
+func (s *SheetReader) pickSheet(sheets []xlsxSheet) (xlsxSheet, error) {
+	want := s.Options.Sheet
+	if want != "" {
+		for _, sh := range sheets {
+			if strings.EqualFold(strings.TrimSpace(sh.name), strings.TrimSpace(want)) {
+				return sh, nil
+			}
+		}
+		if !s.SheetOptional {
+			return xlsxSheet{}, fmt.Errorf("the workbook has no sheet named %q (sheets: %s): set sheet to one of them", want, sheetNames(sheets))
+		}
+	}
+	for _, sh := range sheets {
+		if sh.state == "" || sh.state == "visible" {
+			return sh, nil
+		}
+	}
+	return xlsxSheet{}, fmt.Errorf("every sheet of the workbook is hidden (sheets: %s): set sheet to the one to read", sheetNames(sheets))
+}
+
+func sheetNames(sheets []xlsxSheet) string {
+	var b strings.Builder
+	for i, sh := range sheets {
+		if i == 8 {
+			fmt.Fprintf(&b, ", … (%d in all)", len(sheets))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%q", cut(sh.name))
+		if sh.state != "" && sh.state != "visible" {
+			b.WriteString(" (hidden)")
+		}
+	}
+	return b.String()
+}
+
+// wrap turns an error from the workbook code into the FileError of this extract.
+func (s *SheetReader) wrap(name string, loc Location, err error) error {
+	var we *errWorkbook
+	if !errors.As(err, &we) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		return &FileError{Loc: Location{File: name}, Code: FileNotXLSX, Message: "not a readable .xlsx workbook", Err: err}
+	}
+	l := we.loc
+	if l.Sheet == "" {
+		l.Sheet = loc.Sheet
+	}
+	l.File = name
+	return &FileError{Loc: l, Code: we.code, Message: we.msg, Err: we.err}
+}
+
+// isText reports whether head looks like text: no control bytes but TAB, CR and LF.
+func isText(head []byte) bool {
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	return len(head) > 0
 }
 
 func blank(cells []string) bool { return nonEmpty(cells) == 0 }
@@ -314,19 +399,4 @@ func lossy(s string) bool {
 	}
 	mant := strings.TrimLeft(strings.Replace(s[:i], ".", "", 1), "0")
 	return len(mant) < exp+1
-}
-
-// hasPaddedFormat reports whether the workbook has a custom number format that pads
-// numbers with zeros ("000000"), under which a numeric reference displays otherwise
-// than its raw value.
-func hasPaddedFormat(f *excelize.File) bool {
-	for i := 0; ; i++ {
-		st, err := f.GetStyle(i)
-		if err != nil {
-			return false
-		}
-		if c := st.CustomNumFmt; c != nil && strings.Contains(*c, "00") && !strings.Contains(*c, ".") {
-			return true
-		}
-	}
 }

@@ -1,10 +1,12 @@
 package erp
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,10 +18,15 @@ type TextReader struct {
 	Profile string
 	Options Options
 
-	// Marker, when set, receives the rows whose first field starts with '#' instead
-	// of the header and article handling (M3Soft's first line and trailer), with the
-	// number of article rows seen so far.
-	Marker func(loc Location, fields []string, articles int) error
+	// Marker, when set, receives the rows whose first field starts with '#' (M3Soft's
+	// first line and trailer), with the number of article rows seen so far. It
+	// returns false for a row that is not one of its markers: the row is then read as
+	// any other (a reference may start with '#').
+	Marker func(loc Location, fields []string, articles int) (bool, error)
+	// MixedLineEnds accepts CR, LF and CRLF line ends mixed in one file (4D). Otherwise,
+	// in a file whose first line ends with CRLF, a lone CR is not a line end: it reads
+	// as a space.
+	MixedLineEnds bool
 	// End, when set, is called once the last row is read, with the location of the
 	// last row and the number of article rows seen (records and row errors).
 	End func(loc Location, articles int) error
@@ -87,13 +94,19 @@ func (t *TextReader) Check() error {
 }
 
 // Read implements Reader.
-func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (Summary, error) {
+func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (_ Summary, err error) {
 	o := t.Options
 	lim := o.Limits.WithDefaults()
 	sum := Summary{Profile: t.Profile}
 	fileErr := func(line int, code, msg string, err error) (Summary, error) {
 		return sum, &FileError{Loc: Location{File: name, Line: line}, Code: code, Message: msg, Err: err}
 	}
+	// A last resort: no input may crash the service.
+	defer func() {
+		if p := recover(); p != nil {
+			err = &FileError{Loc: Location{File: name}, Code: FileFormat, Message: fmt.Sprintf("the extract could not be read (internal error: %v)", p)}
+		}
+	}()
 	delim, err := oneByte("delimiter", o.Delimiter, ';')
 	if err != nil {
 		return fileErr(0, FileFormat, "bad profile settings", err)
@@ -102,8 +115,17 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 	if err != nil {
 		return fileErr(0, FileFormat, "bad profile settings", err)
 	}
-	lr := &limitedReader{r: r, n: lim.MaxFileBytes}
-	text, err := OpenText(lr, o.Encoding)
+	lr := &limitedReader{r: ctxReader{ctx, r}, n: lim.MaxFileBytes}
+	br := bufio.NewReaderSize(lr, 4<<10)
+	head, _ := br.Peek(512)
+	if code, msg := sniffText(head, strings.ToLower(strings.TrimSpace(o.Encoding)), "text extract"); code != "" {
+		return fileErr(0, code, msg, nil)
+	}
+	var in io.Reader = br
+	if !t.MixedLineEnds {
+		in = &loneCR{r: br}
+	}
+	text, err := OpenText(in, o.Encoding)
 	if err != nil {
 		return fileErr(0, FileEncoding, "cannot decode the extract", err)
 	}
@@ -140,6 +162,10 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 		ok, err := sp.next()
 		if err != nil {
 			switch {
+			case ctx.Err() != nil:
+				return sum, ctx.Err()
+			case errors.Is(err, errQuoteInField):
+				return fileErr(sp.line, FileFormat, "text follows the quote that closes a field (a quote is unbalanced: rows would merge); the field started on line "+strconv.Itoa(sp.start), nil)
 			case errors.Is(err, errTooLarge):
 				return fileErr(0, FileTooLarge, fmt.Sprintf("the extract is larger than %d bytes", lim.MaxFileBytes), nil)
 			case errors.Is(err, errUnterminated):
@@ -166,12 +192,19 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 					"the extract looks UTF-8 encoded but the profile reads it as %s: set encoding to utf-8", text.Encoding), nil)
 			}
 		}
+		if sp.dropped && needHeader {
+			return fileErr(sp.start, FileFormat, fmt.Sprintf("the header has more than %d columns: is the delimiter right (the profile's is %q)?", maxFields, string(delim)), nil)
+		}
 		if sp.tooLong && !needHeader && (t.Marker == nil || !isMarker(sp.raw)) {
-			// The field was cut at the limit, maybe inside a character: skip the row.
-			articles++
-			report(Problem{Loc: loc, Severity: RowError, Code: CodeFieldTooLong,
-				Message: fmt.Sprintf("a field is longer than %d bytes", lim.MaxFieldBytes)})
-			continue
+			// A field was cut at the limit, maybe inside a character. A mapped one
+			// makes the row an error; an unmapped one is emptied.
+			if f, mapped := m.mappedAmong(sp.long); mapped {
+				articles++
+				report(Problem{Loc: loc, Severity: RowError, Code: CodeFieldTooLong, Field: f,
+					Message: fmt.Sprintf("expected at most %d bytes", lim.MaxFieldBytes)})
+				continue
+			}
+			sp.blank(sp.long)
 		}
 		var good bool
 		decoded, ends, good = text.Decode(decoded[:0], ends[:0], sp.raw, sp.ends)
@@ -181,14 +214,29 @@ func (t *TextReader) Read(ctx context.Context, name string, r io.Reader, sink Si
 		}
 		fields = splitRow(fields[:0], decoded, ends)
 		if t.Marker != nil && len(fields) > 0 && strings.HasPrefix(fields[0], "#") {
-			if err := t.Marker(loc, fields, articles); err != nil {
+			done, err := t.Marker(loc, fields, articles)
+			if err != nil {
 				return sum, err
 			}
-			continue
+			if done {
+				continue
+			}
+		}
+		if sp.multiline {
+			if !needHeader && len(fields) != len(sum.Header) && len(sum.Header) > 0 {
+				return fileErr(sp.start, FileFormat, fmt.Sprintf(
+					"a quoted field opened on this line runs to line %d and the row has %d fields where the header has %d: a quote is unbalanced", sp.line-1, len(fields), len(sum.Header)), nil)
+			}
+			report(Problem{Loc: loc, Severity: Warning, Code: CodeMultiline,
+				Message: fmt.Sprintf("a quoted field spans lines %d to %d", sp.start, sp.line-1)})
 		}
 		if needHeader {
-			if o.HeaderRow > 0 && rowNum < o.HeaderRow {
+			// header_row counts the file's lines, blank ones included.
+			if o.HeaderRow > 0 && sp.start < o.HeaderRow {
 				continue
+			}
+			if o.HeaderRow > 0 && sp.start > o.HeaderRow {
+				return fileErr(o.HeaderRow, FileMissingColumn, fmt.Sprintf("header_row is %d but that line is blank", o.HeaderRow), nil)
 			}
 			sum.Header = append([]string(nil), fields...)
 			sum.HeaderLine = sp.start

@@ -1,6 +1,7 @@
 package erp
 
 import (
+	"bufio"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -24,14 +25,25 @@ type XMLReader struct {
 }
 
 // Read implements Reader.
-func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (Summary, error) {
+func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sink) (_ Summary, err error) {
 	o := x.Options
 	lim := o.Limits.WithDefaults()
 	sum := Summary{Profile: x.Profile}
 	fileErr := func(line int, code, msg string, err error) (Summary, error) {
 		return sum, &FileError{Loc: Location{File: name, Line: line}, Code: code, Message: msg, Err: err}
 	}
-	text, err := OpenText(&limitedReader{r: r, n: lim.MaxFileBytes}, "utf-8")
+	// A last resort: no input may crash the service.
+	defer func() {
+		if p := recover(); p != nil {
+			err = &FileError{Loc: Location{File: name}, Code: FileFormat, Message: fmt.Sprintf("the feed could not be read (internal error: %v)", p)}
+		}
+	}()
+	br := bufio.NewReaderSize(&limitedReader{r: ctxReader{ctx, r}, n: lim.MaxFileBytes}, 4<<10)
+	head, _ := br.Peek(512)
+	if code, msg := sniffText(head, strings.ToLower(strings.TrimSpace(o.Encoding)), "XML feed"); code != "" {
+		return fileErr(0, code, msg, nil)
+	}
+	text, err := OpenText(br, "utf-8")
 	if err != nil {
 		return fileErr(0, FileEncoding, "cannot decode the feed", err)
 	}
@@ -47,10 +59,12 @@ func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sin
 		}
 		sum.Encoding = canon
 	}
-	dec := xml.NewDecoder(in)
+	dec := xml.NewDecoder(newTokenGuard(in, maxXMLToken))
 	dec.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) {
-		if sum.Encoding != "utf-8" {
-			return input, nil // already decoded with the profile's encoding
+		if text.FromBOM || sum.Encoding != "utf-8" {
+			// A byte-order mark wins over the declaration; the profile's encoding
+			// has already decoded the feed.
+			return input, nil
 		}
 		enc, canon, err := LookupEncoding(charset)
 		if err != nil {
@@ -92,7 +106,9 @@ func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sin
 	}
 	item := strings.TrimSpace(o.Item)
 	var (
-		stack    []string // element path inside the item
+		stack    []string                  // element path inside the item
+		depth    int                       // elements open in the whole document
+		seen     = make([]int, len(paths)) // line where a mapped element was met in this item
 		inItem   bool
 		itemLine int
 		values   = make([]strings.Builder, len(paths))
@@ -112,18 +128,29 @@ func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sin
 		line, _ := dec.InputPos()
 		if err != nil {
 			switch {
+			case ctx.Err() != nil:
+				return sum, ctx.Err()
 			case errors.Is(err, errTooLarge):
 				return fileErr(0, FileTooLarge, fmt.Sprintf("the feed is larger than %d bytes", lim.MaxFileBytes), nil)
+			case errors.Is(err, errTokenTooLarge):
+				return fileErr(line, FileTooLarge, err.Error(), nil)
 			}
 			return fileErr(line, FileFormat, "malformed XML", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > maxXMLDepth {
+				return fileErr(line, FileFormat, fmt.Sprintf("elements nested deeper than %d", maxXMLDepth), nil)
+			}
+			if inItem && t.Name.Local == item {
+				return fileErr(line, FileFormat, fmt.Sprintf("an <%s> inside the <%s> of line %d: items must not nest", item, item, itemLine), nil)
+			}
 			if !inItem {
 				if t.Name.Local == item {
 					inItem, itemLine, stack = true, line, stack[:0]
 					for i := range values {
 						values[i].Reset()
+						seen[i] = 0
 					}
 					for _, a := range t.Attr {
 						add("@"+a.Name.Local, a.Value)
@@ -136,6 +163,12 @@ func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sin
 			}
 			stack = append(stack, t.Name.Local)
 			p := strings.Join(stack, "/")
+			if i, ok := index[p]; ok {
+				if seen[i] > 0 {
+					return fileErr(line, FileFormat, fmt.Sprintf("<%s> appears twice in the <%s> of line %d (first on line %d): expected one value per article", p, item, itemLine, seen[i]), nil)
+				}
+				seen[i] = line
+			}
 			for _, a := range t.Attr {
 				add(p+"/@"+a.Name.Local, a.Value)
 			}
@@ -144,6 +177,7 @@ func (x *XMLReader) Read(ctx context.Context, name string, r io.Reader, sink Sin
 				add(strings.Join(stack, "/"), string(t))
 			}
 		case xml.EndElement:
+			depth--
 			if !inItem {
 				continue
 			}

@@ -30,7 +30,8 @@ func (t *BrandTable) Lookup(erpBrand string) (string, bool) {
 }
 
 // FoldBrand is the form brand names (and categories) are compared in: accents
-// removed, upper case, spaces trimmed and collapsed. "  Hermès  paris" and
+// removed, upper case, spaces (no-break ones too) trimmed and collapsed, invisible
+// characters and full-width forms folded. "  Hermès  paris" and
 // "HERMES PARIS" fold alike.
 func FoldBrand(s string) string {
 	if isPlainASCII(s) {
@@ -40,7 +41,7 @@ func FoldBrand(s string) string {
 	space := false
 	for _, r := range norm.NFKD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r):
+		case unicode.Is(unicode.Mn, r), invisible(r):
 			continue
 		case unicode.IsSpace(r):
 			space = b.Len() > 0

@@ -36,3 +36,27 @@ func FuzzNormalizeSize(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseGTIN(f *testing.F) {
+	for _, s := range []string{"7612345678900", "036000291452", "96385074", "7.61001E+12", "0000000000000", " 761 2345 678900 ", "\xc2\xa0", "9999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := ParseGTIN(s)
+		if err != nil {
+			if g != 0 {
+				t.Fatalf("ParseGTIN(%q) = %d with error %v", s, g, err)
+			}
+			return
+		}
+		if g == 0 || uint64(g) >= 1e14 {
+			t.Fatalf("ParseGTIN(%q) = %d", s, g)
+		}
+		if again, err := ParseGTIN(g.String()); err != nil || again != g {
+			t.Fatalf("ParseGTIN(%q) = %d, but its String %q reads %d, %v", s, g, g.String(), again, err)
+		}
+		if WithCheckDigit(uint64(g)/10) != g {
+			t.Fatalf("ParseGTIN(%q) = %d accepted a wrong check digit", s, g)
+		}
+	})
+}

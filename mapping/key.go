@@ -8,9 +8,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Key is the base matching key of a reference, before any brand rule: Unicode NFKC,
-// upper case, look-alike letters folded to Latin, every character that is not a
-// letter or a digit removed. "T120.407.17.041.00", "t120 407 17 041 00" and
+// Key is the base matching key of a reference, before any brand rule: Unicode NFKC
+// (full-width letters and digits become ASCII), upper case, look-alike letters
+// folded to Latin, every character that is not a letter or a digit removed — the
+// invisible ones too (zero-width space and joiners, soft hyphen, NBSP and narrow
+// NBSP). "T120.407.17.041.00", "t120 407 17 041 00" and
 // "T1204071704100" share the key "T1204071704100".
 func Key(ref string) string {
 	if k, ok := asciiKey(ref); ok {
@@ -84,6 +86,38 @@ func asciiKey(ref string) (string, bool) {
 		}
 	}
 	return string(b), true
+}
+
+// invisible reports whether r prints nothing: zero-width space, non-joiner and
+// joiner, word joiner, soft hyphen, byte-order mark, direction marks. A reference
+// or a brand copied from a web page or a PDF carries them unseen.
+func invisible(r rune) bool {
+	switch r {
+	case '\u00ad', '\u180e', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u2060',
+		'\u2061', '\u2062', '\u2063', '\u2064', '\ufeff':
+		return true
+	}
+	return false
+}
+
+// StripInvisible removes the characters that print nothing (see invisible) and
+// turns the no-break spaces (NBSP, narrow NBSP, figure space) into plain spaces.
+func StripInvisible(s string) string {
+	if isPlainASCII(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case invisible(r):
+		case r == '\u00a0' || r == '\u202f' || r == '\u2007':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // lookalikes folds the upper-case Cyrillic and Greek letters that print like Latin

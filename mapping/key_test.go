@@ -17,6 +17,13 @@ func TestKey(t *testing.T) {
 		{"greek look-alikes", "ΑΒ-ΕΟ1", "ABEO1"},
 		{"accented letter kept", "CÉ-1", "CÉ1"},
 		{"nbsp and tabs", "A\u00a0B\tC", "ABC"},
+		{"zero-width space", "T120\u200b.407", "T120407"},
+		{"zero-width joiners", "T1\u200c2\u200d0\u2060", "T120"},
+		{"soft hyphen", "T120\u00ad407", "T120407"},
+		{"narrow nbsp", "T120\u202f407", "T120407"},
+		{"byte-order mark", "\ufeffT120", "T120"},
+		{"full-width letters and digits", "ＴＲ２２６４－０５１", "TR2264051"},
+		{"full-width lower case", "ｔｒ２２", "TR22"},
 		{"empty", "", ""},
 		{"punctuation only", "-./", ""},
 	}
@@ -35,6 +42,10 @@ func TestFoldBrand(t *testing.T) {
 		{"  hermes  ", "HERMES"},
 		{"Maison  Tissot", "MAISON TISSOT"},
 		{" Éclat   d'Or ", "ECLAT D'OR"},
+		{"Thomas\u00a0Sabo", "THOMAS SABO"},
+		{"Thomas\u202fSabo", "THOMAS SABO"},
+		{"Tis\u200bsot\u00ad", "TISSOT"},
+		{"ＴＩＳＳＯＴ", "TISSOT"},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,8 @@ package mapping
 import (
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestMapperBrand(t *testing.T) {
@@ -103,5 +105,110 @@ func TestNewErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSizeSuffix(t *testing.T) {
+	m, err := New(Config{Rules: map[string][]KeyRule{
+		"Thomas Sabo": {{SizeSuffix: `-(\d{2})$`}},
+		"Cristal":     {{StripPrefix: "CR-"}, {SizeSuffix: `\s*T\.?(\d{2}(?:[.,]5)?)$`}, {SizeSuffix: `/(\d{2})$`}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, brand, ref, rest, size string
+		ok                           bool
+	}{
+		{"dash and size", "Thomas Sabo", "TR2264-051-14-54", "TR2264-051-14", "54", true},
+		{"lower case, spaces", "thomas sabo", "  tr2264-051-14-54 ", "TR2264-051-14", "54", true},
+		{"invisible characters", "Thomas Sabo", "TR2264-051-14-\u200b54", "TR2264-051-14", "54", true},
+		{"no size typed", "Thomas Sabo", "TR2264-051-A", "", "", false},
+		// The pattern cannot tell a size from the reference's own end: the engine
+		// only splits a reference that connects nothing whole.
+		{"the reference's own end", "Thomas Sabo", "TR2264-051-14", "TR2264-051", "14", true},
+		{"three digits are not a size", "Thomas Sabo", "TR2264-051-145", "", "", false},
+		{"first rule that matches", "Cristal", "CR-1234 T52,5", "CR-1234", "52,5", true},
+		{"second rule", "Cristal", "CR-1234/56", "CR-1234", "56", true},
+		{"nothing left", "Thomas Sabo", "-54", "", "", false},
+		{"brand without the rule", "Tissot", "T120-54", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rest, size, ok := m.KeyerFor(tt.brand).SplitSize(tt.ref)
+			if rest != tt.rest || size != tt.size || ok != tt.ok {
+				t.Errorf("SplitSize(%q) = %q, %q, %v; want %q, %q, %v", tt.ref, rest, size, ok, tt.rest, tt.size, tt.ok)
+			}
+		})
+	}
+	if !m.KeyerFor("THOMAS SABO").HasSizeSuffix() || m.KeyerFor("Tissot").HasSizeSuffix() {
+		t.Error("HasSizeSuffix")
+	}
+	// The rule is not a step of the key.
+	if got := m.Key("Thomas Sabo", "TR2264-051-14-54"); got != "TR22640511454" {
+		t.Errorf("Key = %q", got)
+	}
+}
+
+func TestSizeSuffixErrors(t *testing.T) {
+	for name, r := range map[string]KeyRule{
+		"no group":    {SizeSuffix: `-\d{2}$`},
+		"bad pattern": {SizeSuffix: `-(\d{2}$`},
+		"two actions": {SizeSuffix: `-(\d{2})$`, StripLeadingZeros: true},
+	} {
+		if _, err := New(Config{Rules: map[string][]KeyRule{"Thomas Sabo": {r}}}); err == nil || !strings.Contains(err.Error(), `brand "Thomas Sabo"`) {
+			t.Errorf("%s: New = %v", name, err)
+		}
+	}
+}
+
+func TestAppendKeyHow(t *testing.T) {
+	m, err := New(Config{
+		Rules:   map[string][]KeyRule{"Tissot": {{StripPrefix: "TISSOT-"}}},
+		Aliases: []Alias{{Brand: "Tissot", Old: "T-OLD-1", Canonical: "T120.407"}, {Brand: "Pandora", Old: "PAN-1", Canonical: "790500"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		brand, ref, key string
+		how             KeyHow
+	}{
+		{"Tissot", "T120.407", "T120407", 0},
+		{"Tissot", "TISSOT-T120.407", "T120407", KeyByRules},
+		{"Tissot", "T-OLD-1", "T120407", KeyByAlias},
+		{"Pandora", "pan 1", "790500", KeyByAlias},
+		{"Pandora", "790500", "790500", 0},
+		{"Swatch", "YVS-1", "YVS1", 0},
+	}
+	for _, tt := range tests {
+		key, how := m.KeyerFor(tt.brand).AppendKeyHow(nil, tt.ref)
+		if string(key) != tt.key || how != tt.how {
+			t.Errorf("%s: AppendKeyHow(%q) = %q, %b; want %q, %b", tt.brand, tt.ref, key, how, tt.key, tt.how)
+		}
+	}
+}
+
+// TestConfigYAML: the brand rules decode from the site's configuration the same way,
+// size_suffix included, unknown keys refused.
+func TestConfigYAML(t *testing.T) {
+	src := `
+brands: {THOMAS SABO: Thomas Sabo}
+rules:
+  Thomas Sabo: [{size_suffix: '-(\d{2})$'}]
+  Tissot: [{strip_prefix: TISSOT-}]
+`
+	var c Config
+	dec := yaml.NewDecoder(strings.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rest, size, ok := m.KeyerFor("Thomas Sabo").SplitSize("TR2264-051-14-54"); !ok || rest != "TR2264-051-14" || size != "54" {
+		t.Errorf("SplitSize = %q, %q, %v", rest, size, ok)
 	}
 }

@@ -18,7 +18,7 @@ import (
 //
 // An empty or blank size gives "".
 func NormalizeSize(s string) string {
-	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(strings.ToValidUTF8(s, ""))))
+	s = strings.ToLower(strings.TrimSpace(norm.NFKC.String(StripInvisible(strings.ToValidUTF8(s, "")))))
 	if s == "" {
 		return ""
 	}

@@ -28,6 +28,10 @@ func TestNormalizeSize(t *testing.T) {
 		{"", ""},
 		{"   ", ""},
 		{"0", "0"},
+		{"52\u200b", "52"},
+		{"T\u00a052", "52"},
+		{"\ufeff５２", "52"},
+		{"45\u202fcm", "45cm"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeSize(tt.in); got != tt.want {

@@ -21,7 +21,11 @@ var benchRules = reconcile.Rules{
 // after the lines are in and after the plan is made.
 func night(catalog []reconcile.Product, m *mapping.Mapper, lines, n int, measure func()) reconcile.Plan {
 	e := reconcile.NewEngine(catalog, benchRules, m)
-	reconciletest.Lines(len(catalog), lines, n, e.Add)
+	if catalog[0].EAN != "" {
+		reconciletest.LinesWithEANs(len(catalog), lines, n, e.Add)
+	} else {
+		reconciletest.Lines(len(catalog), lines, n, e.Add)
+	}
 	if measure != nil {
 		measure()
 	}
@@ -47,8 +51,11 @@ func liveHeap() uint64 {
 // after it, collecting garbage at each stage: base-MB is what the caller holds
 // anyway (the catalog and the acknowledged state), live-peak-MB the most the heap
 // held at once (base included), run-MB the part of it the run added.
-func benchmarkNight(b *testing.B, products, lines int) {
+func benchmarkNight(b *testing.B, products, lines int, eans bool) {
 	catalog := reconciletest.Catalog(products)
+	if eans {
+		catalog = reconciletest.CatalogWithEANs(products)
+	}
 	m, err := mapping.New(reconciletest.MapperConfig())
 	if err != nil {
 		b.Fatal(err)
@@ -66,7 +73,7 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	for b.Loop() {
 		changes = nil
 		plan := night(catalog, m, lines, 1, nil)
-		changes = reconcile.DiffAcked(plan.Decisions, acked)
+		changes = reconcile.Diff(plan.Decisions, acked)
 	}
 	cpu = cpuTime() - cpu
 	b.StopTimer()
@@ -77,7 +84,7 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	peak := base
 	measure := func() { peak = max(peak, liveHeap()) }
 	plan := night(catalog, m, lines, 1, measure)
-	changes = reconcile.DiffAcked(plan.Decisions, acked)
+	changes = reconcile.Diff(plan.Decisions, acked)
 	measure()
 	b.ReportMetric(float64(base)/(1<<20), "base-MB")
 	b.ReportMetric(float64(peak)/(1<<20), "live-peak-MB")
@@ -88,5 +95,10 @@ func benchmarkNight(b *testing.B, products, lines int) {
 	runtime.KeepAlive(acked)
 }
 
-func BenchmarkNight1M(b *testing.B)  { benchmarkNight(b, 1_000_000, 1_000_000) }
-func BenchmarkNight50k(b *testing.B) { benchmarkNight(b, 50_000, 50_000) }
+func BenchmarkNight1M(b *testing.B)  { benchmarkNight(b, 1_000_000, 1_000_000, false) }
+func BenchmarkNight50k(b *testing.B) { benchmarkNight(b, 50_000, 50_000, false) }
+
+// The same nights with barcodes on the catalog and the extract: what matching by EAN
+// costs (its table, a look-up per line, the conflicts).
+func BenchmarkNightEAN1M(b *testing.B)  { benchmarkNight(b, 1_000_000, 1_000_000, true) }
+func BenchmarkNightEAN50k(b *testing.B) { benchmarkNight(b, 50_000, 50_000, true) }

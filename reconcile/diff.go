@@ -6,29 +6,11 @@ type Change struct {
 	Previous *Decision // what the shop had acknowledged; nil when never pushed
 }
 
-// Diff returns the decisions of plan that differ from acked (the state the shop last
-// acknowledged), in plan order. A target never acknowledged is a change.
-func Diff(decisions []Decision, acked map[Target]Decision) []Change {
-	var out []Change
-	for _, d := range decisions {
-		prev, ok := acked[d.Key()]
-		if ok && prev.Same(d) {
-			continue
-		}
-		c := Change{Decision: d}
-		if ok {
-			p := prev
-			c.Previous = &p
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// DiffAcked is Diff against the compact acknowledged state. A change's Previous
-// holds the target's ids, reference and size from the decision, and what the shop
-// showed from acked.
-func DiffAcked(decisions []Decision, acked *Acked) []Change {
+// Diff returns the decisions of plan that differ from acked (the state the shop
+// last acknowledged, compact), in plan order. A target never acknowledged is a
+// change. A change's Previous holds the target's ids, reference and size from the
+// decision, and what the shop showed from acked.
+func Diff(decisions []Decision, acked *Acked) []Change {
 	var (
 		out  []Change
 		prev []Decision // the changes' Previous, allocated together

@@ -14,6 +14,15 @@
 //
 // Reconcile does the same from lines already in memory.
 //
+// A line connects to its catalog product, in this order, by its exact reference, by
+// its key (mapping: the brand's rules and aliases), by its reference without the
+// size typed into it (size_suffix), and last by its EAN/GTIN — when the catalog has
+// barcodes, through a packed GTIN table. A barcode that names another product than
+// the reference, or another size than the size column, is a conflict
+// (Findings.EANConflicts): the line is not matched. A barcode several catalog
+// products share decides nothing on its own. Plan.MatchedBy, Decision.Rule and
+// Stats.ByRule say what connected each line.
+//
 // It is pure: no I/O, no clock, no randomness. The same inputs give the same plan,
 // byte for byte, whatever the order of the lines.
 package reconcile

@@ -32,17 +32,21 @@ type Engine struct {
 	dups     map[int32][]sighting   // target → every line, once it has more than one
 	groups   []*group               // keys shared by several products
 	byKey    keyTable               // (brand, key) → product or group
+	eans     *eanTable              // GTIN → product or variant; nil when the catalog has no barcode
 
 	sizeMemo   map[string]string // raw size → normalised, for the few spellings an extract uses
 	categories map[string]string // catalog category → folded
 	keyBuf     []byte            // the key of the line being added
+	splitBuf   []byte            // its key once a size suffix is taken off
 	cmpBuf     []byte            // a catalog product's key, computed again by lookup
 	status     []LineStatus
+	matchedBy  []MatchRule // by line, as status
 	srcs       lineSources
 	stats      Stats
 	unmapped   map[string]*brandAcc // by folded ERP brand
 	f          Findings             // line findings, sorted in Plan
 	reserved   map[Target]int       // sold online, not yet in the till (Reserve)
+	maxSuggest int                  // suggestions for this many unmatched lines at most (LimitSuggestions)
 }
 
 // brandIndex holds a catalog brand's products by key.
@@ -58,6 +62,13 @@ func (b *brandIndex) appendKey(dst []byte, ref string) []byte {
 		return mapping.AppendKey(dst, ref)
 	}
 	return b.keyer.AppendKey(dst, ref)
+}
+
+func (b *brandIndex) appendKeyHow(dst []byte, ref string) ([]byte, mapping.KeyHow) {
+	if b.keyer == nil {
+		return mapping.AppendKey(dst, ref), 0
+	}
+	return b.keyer.AppendKeyHow(dst, ref)
 }
 
 // agg is the running total of a target, without pointers: its flags are in
@@ -164,6 +175,7 @@ func NewEngine(catalog []Product, rules Rules, m *mapping.Mapper) *Engine {
 			g.exact = append(g.exact, exactForm(catalog[p].Ref))
 		}
 	}
+	e.eans = newEANTable(catalog)
 	return e
 }
 
@@ -218,8 +230,15 @@ func (e *Engine) mapBrand(erpBrand string) *brandIndex {
 // Add reconciles one extract line.
 func (e *Engine) Add(l Line) {
 	e.srcs.add(uint32(len(e.status)), l.Source)
-	st := e.add(&l)
+	st, rule := e.add(&l)
+	switch st {
+	case LineMatched, LineRowError, LineUnknownSize:
+		e.stats.ByRule[rule]++
+	default:
+		rule = 0
+	}
 	e.status = append(e.status, st)
+	e.matchedBy = append(e.matchedBy, rule)
 	e.stats.Lines++
 	switch st {
 	case LineMatched:
@@ -236,55 +255,195 @@ func (e *Engine) Add(l Line) {
 		e.stats.RowErrors++
 	case LineUnknownSize:
 		e.stats.UnknownSize++
+	case LineConflict:
+		e.stats.Conflicts++
 	}
 }
 
-func (e *Engine) add(l *Line) LineStatus {
+// add matches one line: its exact reference, else its key (the brand's rules and
+// aliases applied), else the reference without the size typed into it (size_suffix),
+// else its barcode; a barcode that names another product than the reference is a
+// conflict. It returns the line's status and what connected it.
+func (e *Engine) add(l *Line) (LineStatus, MatchRule) {
 	b := e.mapBrand(l.ERPBrand)
 	if b == nil {
 		e.countUnmapped(l)
-		return LineUnmapped
+		return LineUnmapped, 0
 	}
-	e.keyBuf = b.appendKey(e.keyBuf[:0], l.Ref)
+	var gtin mapping.GTIN
+	if l.EAN != "" {
+		g, err := mapping.ParseGTIN(l.EAN)
+		if err != nil {
+			e.f.BadEANs = append(e.f.BadEANs, BadEAN{Line: *l, Code: mapping.GTINProblem(err)})
+			e.stats.BadEANs++
+		}
+		gtin = g
+	}
+	var how mapping.KeyHow
+	e.keyBuf, how = b.appendKeyHow(e.keyBuf[:0], l.Ref)
 	key := e.keyBuf // a string only when a finding keeps it
 	p := int32(-1)
 	var g *group
+	var rule MatchRule
 	if len(key) > 0 && b.products > 0 {
 		if at := e.byKey.slots[e.lookup(b.id, key)]; at > 0 {
 			p = at - 1
+			rule = e.keyRule(p, l, how)
 		} else if at < 0 {
 			g = e.groups[-at-1]
-			p = g.exactMatch(l.Ref)
+			if p = g.exactMatch(l.Ref); p >= 0 {
+				rule = MatchExact
+			}
 		}
+	}
+	suffixSize := ""
+	if p < 0 && g == nil && b.keyer != nil && b.products > 0 && b.keyer.HasSizeSuffix() {
+		if p, suffixSize = e.splitSize(b, l); p >= 0 {
+			rule = MatchSizeSuffix
+		}
+	}
+	ean := eanHit{p: -1, v: -1}
+	if gtin != 0 && e.eans != nil {
+		ean = e.eans.get(gtin)
 	}
 	if l.Excluded {
 		x := Excluded{Line: *l}
+		if p < 0 && g == nil && ean.p >= 0 && e.pbrand[ean.p] == b.id {
+			p = ean.p
+		}
 		if p >= 0 {
 			x.ProductID = e.catalog[p].ID
 			e.aflags[e.base[p]] |= aggExcluded
 		}
 		e.f.Excluded = append(e.f.Excluded, x)
-		return LineExcluded
+		return LineExcluded, 0
+	}
+	eanSize := -1 // the size the barcode names
+	if ean.found() {
+		switch {
+		case p >= 0: // the reference names p: the barcode must too
+			if !ean.names(p) {
+				e.conflict(l, ConflictEAN, gtin, []int32{p}, ean, -1)
+				return LineConflict, 0
+			}
+			if ean.shared == nil {
+				eanSize = ean.v
+			}
+		case g != nil: // the key names several products: the barcode may pick one
+			in, n := int32(-1), 0
+			for _, c := range g.products {
+				if ean.names(c) {
+					in, n = c, n+1
+				}
+			}
+			switch n {
+			case 0:
+				e.conflict(l, ConflictEAN, gtin, g.products, ean, -1)
+				return LineConflict, 0
+			case 1:
+				p, rule = in, MatchEAN
+				if ean.shared == nil {
+					eanSize = ean.v
+				}
+			}
+		case ean.shared != nil: // the reference names nothing, the barcode several products
+			e.conflict(l, ConflictSharedEAN, gtin, nil, ean, -1)
+			return LineAmbiguous, 0
+		case e.pbrand[ean.p] == b.id:
+			p, rule, eanSize = ean.p, MatchEAN, ean.v
+		}
+		// Another brand's product: unmatched, and suggested (Plan).
 	}
 	switch {
 	case p < 0 && g != nil:
 		g.lines = append(g.lines, *l)
-		return LineAmbiguous
+		return LineAmbiguous, 0
 	case p < 0:
 		e.f.Unmatched = append(e.f.Unmatched, Unmatched{Line: *l, Brand: b.name, Key: string(key)})
-		return LineUnmatched
+		return LineUnmatched, 0
 	case g != nil:
 		if g.exactHit == nil {
 			g.exactHit = make(map[int32]bool)
 		}
 		g.exactHit[p] = true
 	}
-	t, st := e.target(p, l)
+	t, st := e.target(p, l, suffixSize, eanSize, gtin)
 	if st != LineMatched {
-		return st
+		return st, rule
 	}
 	e.feed(t, l)
-	return LineMatched
+	return LineMatched, rule
+}
+
+// keyRule says what connected a line to product p, found by its key: the exact
+// reference, the key alone, the brand's rules or the alias table.
+func (e *Engine) keyRule(p int32, l *Line, how mapping.KeyHow) MatchRule {
+	ref := e.catalog[p].Ref
+	switch {
+	case strings.EqualFold(strings.TrimSpace(l.Ref), strings.TrimSpace(ref)):
+		return MatchExact
+	case how&mapping.KeyByAlias != 0:
+		return MatchAlias
+	case how&mapping.KeyByRules != 0:
+		// The rules changed the line's key; they connected it unless the base keys
+		// were already the same.
+		e.splitBuf = mapping.AppendKey(e.splitBuf[:0], l.Ref)
+		n := len(e.splitBuf)
+		e.splitBuf = mapping.AppendKey(e.splitBuf, ref)
+		if string(e.splitBuf[:n]) != string(e.splitBuf[n:]) {
+			return MatchBrandRule
+		}
+	}
+	return MatchKey
+}
+
+// splitSize tries the brand's size_suffix rules on a line whose reference connects
+// nothing: the product sold in sizes that the reference names without the size,
+// and that size; -1 when none. A size column that says otherwise wins: no match.
+func (e *Engine) splitSize(b *brandIndex, l *Line) (int32, string) {
+	rest, size, ok := b.keyer.SplitSize(l.Ref)
+	if !ok {
+		return -1, ""
+	}
+	if l.RawSize != "" && e.normalizeSize(l.RawSize) != e.normalizeSize(size) {
+		return -1, ""
+	}
+	e.splitBuf = b.appendKey(e.splitBuf[:0], rest)
+	if len(e.splitBuf) == 0 {
+		return -1, ""
+	}
+	at := e.byKey.slots[e.lookup(b.id, e.splitBuf)]
+	if at <= 0 || len(e.catalog[at-1].Variants) == 0 {
+		return -1, ""
+	}
+	return at - 1, size
+}
+
+// conflict records a line whose barcode disagrees with its reference (byRef, the
+// products the reference names; sizeOf ≥ 0: the variant of byRef[0] the size column
+// names) or names several products.
+func (e *Engine) conflict(l *Line, kind string, gtin mapping.GTIN, byRef []int32, ean eanHit, sizeOf int) {
+	c := EANConflict{Line: *l, Kind: kind, GTIN: gtin.String()}
+	for _, p := range byRef {
+		r := Candidate{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref}
+		if sizeOf >= 0 {
+			v := &e.catalog[p].Variants[sizeOf]
+			r.VariantID, r.Size = v.ID, v.Size
+		}
+		c.ByRef = append(c.ByRef, r)
+	}
+	for _, p := range ean.candidates() {
+		r := Candidate{ID: e.catalog[p].ID, Ref: e.catalog[p].Ref}
+		if ean.shared == nil && ean.v >= 0 {
+			v := &e.catalog[p].Variants[ean.v]
+			r.VariantID, r.Size = v.ID, v.Size
+		}
+		c.ByEAN = append(c.ByEAN, r)
+	}
+	byID := func(x, y Candidate) int { return strings.Compare(x.ID, y.ID) }
+	slices.SortFunc(c.ByRef, byID)
+	slices.SortFunc(c.ByEAN, byID)
+	e.f.EANConflicts = append(e.f.EANConflicts, c)
 }
 
 // exactMatch returns the one product of the group whose reference is exactly ref,
@@ -303,15 +462,35 @@ func (g *group) exactMatch(ref string) int32 {
 	return found
 }
 
-// target finds the target of a matched line: the product, or the variant of its size.
-func (e *Engine) target(p int32, l *Line) (int32, LineStatus) {
+// target finds the target of a matched line: the product, or the variant of its
+// size. The size is the line's, else the one typed into its reference (suffix),
+// else the one its barcode names (eanSize ≥ 0); a size column that disagrees with
+// the barcode is a conflict.
+func (e *Engine) target(p int32, l *Line, suffix string, eanSize int, gtin mapping.GTIN) (int32, LineStatus) {
 	prod := &e.catalog[p]
 	t := e.base[p]
 	n := len(prod.Variants)
 	if n == 0 {
 		return t, LineMatched
 	}
-	size := e.normalizeSize(l.RawSize)
+	raw := l.RawSize
+	if raw == "" {
+		raw = suffix
+	}
+	size := e.normalizeSize(raw)
+	if eanSize >= 0 && eanSize < n {
+		if size == "" || e.normalizeSize(prod.Variants[eanSize].Size) == size {
+			return t + 1 + int32(eanSize), LineMatched
+		}
+		for v := range n {
+			if e.normalizeSize(prod.Variants[v].Size) == size {
+				e.conflict(l, ConflictEANSize, gtin, []int32{p}, eanHit{p: p, v: eanSize}, v)
+				return -1, LineConflict
+			}
+		}
+		e.conflict(l, ConflictEANSize, gtin, []int32{p}, eanHit{p: p, v: eanSize}, -1)
+		return -1, LineConflict
+	}
 	if size == "" {
 		if n == 1 {
 			return t + 1, LineMatched

@@ -12,6 +12,41 @@ type Findings struct {
 	SizesWithoutPrice []SizeWithoutPrice // by product, variant
 	UnknownSizes      []UnknownSize      // by product, size, source
 	Excluded          []Excluded         // by source
+	EANConflicts      []EANConflict      // by source
+	BadEANs           []BadEAN           // by source
+}
+
+// EANConflict is an extract line whose barcode and reference disagree, or whose
+// barcode several catalog products share: it is not matched, never guessed.
+type EANConflict struct {
+	Line  Line
+	Kind  string      // a Conflict… constant
+	GTIN  string      // the line's barcode, as an EAN-13 (or GTIN-14)
+	ByRef []Candidate // what the reference names (by id); empty for ConflictSharedEAN
+	ByEAN []Candidate // what the barcode names (by id)
+}
+
+// Candidate names a catalog product, or one size of it, in an EANConflict.
+type Candidate struct {
+	ID        string
+	Ref       string
+	VariantID string // the size's, when the conflict names one
+	Size      string
+}
+
+// Kinds of EANConflict.
+const (
+	ConflictEAN       = "ean_conflict" // the barcode names another product than the reference
+	ConflictEANSize   = "ean_size"     // the barcode names another size of the product than the size column
+	ConflictSharedEAN = "shared_ean"   // the barcode names several catalog products, the reference none of them
+)
+
+// BadEAN is an extract line whose barcode is not a GTIN: a wrong check digit, a
+// spreadsheet's scientific notation… It is a warning: the line is matched by its
+// reference alone.
+type BadEAN struct {
+	Line Line
+	Code string // a mapping.GTINCode… constant
 }
 
 // Unmatched is an extract line whose reference matched no catalog product.
@@ -24,10 +59,11 @@ type Unmatched struct {
 
 // Suggestion is a catalog reference close to an unmatched one.
 type Suggestion struct {
-	Ref       string
-	ProductID string
-	Distance  int    // edit distance between the keys (0 for a brand prefix)
-	Rule      string // how it was found: a Suggest… constant
+	Ref        string
+	ProductID  string
+	Distance   int    // edit distance between the keys (0 for a brand prefix or an EAN)
+	Rule       string // how it was found: a Suggest… constant
+	OtherBrand bool   // the product is another brand's (an EAN may name one)
 }
 
 // How a suggestion was found: the evidence a CSM reads.
@@ -35,6 +71,7 @@ const (
 	SuggestBrandPrefix  = "brand_prefix"       // the reference with the brand's name typed in front of it
 	SuggestSwapped      = "swapped_characters" // two neighbouring characters swapped
 	SuggestEditDistance = "edit_distance"      // a character wrong, missing or extra
+	SuggestEAN          = "ean"                // the line's barcode names it (another brand's product)
 )
 
 // Ambiguous is a key shared by several catalog products of a brand: none of them is

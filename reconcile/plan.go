@@ -13,7 +13,7 @@ import (
 // gives the same plan.
 func (e *Engine) Plan() Plan {
 	e.applyReserved()
-	plan := Plan{Lines: e.status, Stats: e.stats}
+	plan := Plan{Lines: e.status, MatchedBy: e.matchedBy, Stats: e.stats}
 	st := &plan.Stats
 	held := e.heldProducts()
 	plan.Decisions = make([]Decision, 0, len(e.aggs))
@@ -67,11 +67,15 @@ func (e *Engine) Plan() Plan {
 	slices.SortFunc(f.UnknownSizes, func(a, b UnknownSize) int {
 		return cmp.Or(strings.Compare(a.ProductID, b.ProductID), strings.Compare(a.Size, b.Size), compareLine(&a.Line, &b.Line))
 	})
+	f.EANConflicts = e.f.EANConflicts
+	slices.SortFunc(f.EANConflicts, func(a, b EANConflict) int { return compareLine(&a.Line, &b.Line) })
+	f.BadEANs = e.f.BadEANs
+	slices.SortFunc(f.BadEANs, func(a, b BadEAN) int { return compareLine(&a.Line, &b.Line) })
 	f.Unmatched = e.f.Unmatched
 	slices.SortFunc(f.Unmatched, func(a, b Unmatched) int {
 		return cmp.Or(strings.Compare(a.Brand, b.Brand), strings.Compare(a.Key, b.Key), compareLine(&a.Line, &b.Line))
 	})
-	e.suggest(f.Unmatched)
+	e.suggest(e.suggestable(f.Unmatched))
 	f.Ambiguous = e.ambiguous()
 	f.UnmappedBrands = e.unmappedBrands()
 	return plan
@@ -213,6 +217,7 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 	for i := range out[at+1:] {
 		d := &out[at+1+i]
 		pd.Published = pd.Published || d.Published
+		pd.Rule = max(pd.Rule, d.Rule)
 		pd.Quantity += d.Quantity
 		pd.Lines += d.Lines
 		if d.Source != "" && (pd.Source == "" || compareSource(d.Source, pd.Source) < 0) {
@@ -297,8 +302,12 @@ func (e *Engine) decide(d *Decision, prod *Product, t int32, v int, seen, exclud
 	}
 	if a.lines > 1 {
 		d.Source = e.conflicts(d, e.dups[t], f)
+		for _, s := range e.dups[t] {
+			d.Rule = max(d.Rule, e.matchedBy[s.src])
+		}
 	} else {
 		d.Source = e.srcs.source(a.src)
+		d.Rule = e.matchedBy[a.src]
 	}
 	switch {
 	case v >= 0 && !hasPrice:
@@ -358,58 +367,100 @@ func (e *Engine) sightingSources(dups []sighting) []string {
 	return out
 }
 
-// suggest fills the suggestions of the unmatched lines (sorted by brand and key),
-// once per distinct key: first the catalog reference the key names once the brand's
-// name typed in front of it is taken off (TISSOT-T120… → T120…), then the nearest
-// keys of the brand by edit distance.
+// suggest fills the suggestions of the unmatched lines (sorted by brand and key):
+// the products the line's barcode names first (another brand's), then, once per
+// distinct key, the catalog reference the key names once the brand's name typed in
+// front of it is taken off (TISSOT-T120… → T120…), then the nearest keys of the
+// brand by edit distance.
 func (e *Engine) suggest(um []Unmatched) {
 	if len(um) == 0 {
 		return
 	}
-	type brandSuggester struct {
-		near  *mapping.Index
-		exact map[string][]int32 // key → products
-	}
 	indexes := make(map[*brandIndex]*brandSuggester)
 	products := e.brandProducts(um)
+	var byKey []Suggestion // the suggestions of the previous key
 	for i := range um {
 		um[i].Suggestions = nil
-		if i > 0 && um[i].Brand == um[i-1].Brand && um[i].Key == um[i-1].Key {
-			um[i].Suggestions = um[i-1].Suggestions
+		if i == 0 || um[i].Brand != um[i-1].Brand || um[i].Key != um[i-1].Key {
+			byKey = e.suggestKey(&um[i], indexes, products)
+		}
+		// The line's barcode naming a product (another brand's: the same brand's
+		// would have matched) comes first: it is the strongest evidence.
+		ean := e.eanSuggestions(um[i].Line.EAN, e.brands[um[i].Brand])
+		if ean == nil {
+			um[i].Suggestions = byKey
 			continue
 		}
-		b := e.brands[um[i].Brand]
-		if b == nil || um[i].Key == "" {
+		for _, s := range byKey {
+			if !slices.ContainsFunc(ean, func(x Suggestion) bool { return x.ProductID == s.ProductID }) {
+				ean = append(ean, s)
+			}
+		}
+		um[i].Suggestions = ean[:min(len(ean), mapping.MaxSuggestions)]
+	}
+}
+
+// eanSuggestions are the products a line's barcode names, nil when none; b is the
+// line's catalog brand.
+func (e *Engine) eanSuggestions(ean string, b *brandIndex) []Suggestion {
+	if e.eans == nil || ean == "" {
+		return nil
+	}
+	g, err := mapping.ParseGTIN(ean)
+	if err != nil {
+		return nil
+	}
+	h := e.eans.get(g)
+	if !h.found() {
+		return nil
+	}
+	var out []Suggestion
+	for _, p := range h.candidates() {
+		out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestEAN,
+			OtherBrand: b == nil || e.pbrand[p] != b.id})
+	}
+	return out
+}
+
+type brandSuggester struct {
+	near  *mapping.Index
+	exact map[string][]int32 // key → products
+}
+
+// suggestKey returns the suggestions for an unmatched line's key: first the catalog
+// reference the key names once the brand's name typed in front of it is taken off,
+// then the nearest keys of the brand by edit distance.
+func (e *Engine) suggestKey(u *Unmatched, indexes map[*brandIndex]*brandSuggester, products [][]int32) []Suggestion {
+	b := e.brands[u.Brand]
+	if b == nil || u.Key == "" {
+		return nil
+	}
+	ix := indexes[b]
+	if ix == nil {
+		ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
+		for _, p := range products[b.id] {
+			k := e.key(p)
+			ix.near.Add(k, int(p))
+			ix.exact[k] = append(ix.exact[k], p)
+		}
+		indexes[b] = ix
+	}
+	var out []Suggestion
+	seen := map[int32]bool{}
+	for _, prefix := range []string{mapping.Key(u.Brand), mapping.Key(u.Line.ERPBrand)} {
+		rest, ok := strings.CutPrefix(u.Key, prefix)
+		if !ok || prefix == "" || rest == "" {
 			continue
 		}
-		ix := indexes[b]
-		if ix == nil {
-			ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
-			for _, p := range products[b.id] {
-				k := e.key(p)
-				ix.near.Add(k, int(p))
-				ix.exact[k] = append(ix.exact[k], p)
+		for _, p := range ix.exact[rest] {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix})
 			}
-			indexes[b] = ix
-		}
-		seen := map[int32]bool{}
-		for _, prefix := range []string{mapping.Key(um[i].Brand), mapping.Key(um[i].Line.ERPBrand)} {
-			rest, ok := strings.CutPrefix(um[i].Key, prefix)
-			if !ok || prefix == "" || rest == "" {
-				continue
-			}
-			for _, p := range ix.exact[rest] {
-				if !seen[p] {
-					seen[p] = true
-					um[i].Suggestions = append(um[i].Suggestions, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix})
-				}
-			}
-		}
-		um[i].Suggestions = append(um[i].Suggestions, e.typos(ix.near, ix.exact, um[i].Key, seen)...)
-		if len(um[i].Suggestions) > mapping.MaxSuggestions {
-			um[i].Suggestions = um[i].Suggestions[:mapping.MaxSuggestions]
 		}
 	}
+	out = append(out, e.typos(ix.near, ix.exact, u.Key, seen)...)
+	return out[:min(len(out), mapping.MaxSuggestions)]
 }
 
 // brandProducts lists, by brand id, the catalog products of the brands of the

@@ -24,12 +24,22 @@ func propertyInput(t *testing.T) reconcile.Input {
 	return in
 }
 
+// propertyInputWithEANs is propertyInput with barcodes on the catalog and the
+// lines, and their noise: wrong check digits, conflicts, empty references.
+func propertyInputWithEANs(t *testing.T) reconcile.Input {
+	t.Helper()
+	in := propertyInput(t)
+	in.Catalog, in.Lines = reconciletest.CatalogWithEANs(3000), nil
+	reconciletest.LinesWithEANs(len(in.Catalog), 3000, 0, func(l reconcile.Line) { in.Lines = append(in.Lines, l) })
+	return in
+}
+
 // encode renders a plan byte for byte, statuses included.
 func encode(t *testing.T, p reconcile.Plan) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
-	for _, v := range []any{p.Stats, p.Findings, p.Lines} {
+	for _, v := range []any{p.Stats, p.Findings, p.Lines, p.MatchedBy} {
 		if err := enc.Encode(v); err != nil {
 			t.Fatal(err)
 		}
@@ -37,9 +47,9 @@ func encode(t *testing.T, p reconcile.Plan) []byte {
 	for _, d := range p.Decisions { // Reason, Source and Lines are not in the wire shape
 		if err := enc.Encode(struct {
 			reconcile.Decision
-			R, S string
-			N    int32
-		}{d, d.Reason.String(), d.Source, d.Lines}); err != nil {
+			R, S, M string
+			N       int32
+		}{d, d.Reason.String(), d.Source, d.Rule.String(), d.Lines}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,7 +79,16 @@ func TestPropertyTwiceSamePlan(t *testing.T) {
 }
 
 func TestPropertyOrderOfLines(t *testing.T) {
+	for _, eans := range []bool{false, true} {
+		t.Run(map[bool]string{false: "references", true: "barcodes"}[eans], func(t *testing.T) { testOrderOfLines(t, eans) })
+	}
+}
+
+func testOrderOfLines(t *testing.T, eans bool) {
 	in := propertyInput(t)
+	if eans {
+		in = propertyInputWithEANs(t)
+	}
 	want := reconcile.Reconcile(in)
 	for seed := range uint64(5) {
 		r := rand.New(rand.NewPCG(seed, 42))
@@ -81,11 +100,12 @@ func TestPropertyOrderOfLines(t *testing.T) {
 		}
 		got := reconcile.Reconcile(shuffled)
 		for i, j := range perm {
-			if got.Lines[i] != want.Lines[j] {
-				t.Fatalf("seed %d: line %s has status %v shuffled, %v in order", seed, in.Lines[j].Source, got.Lines[i], want.Lines[j])
+			if got.Lines[i] != want.Lines[j] || got.MatchedBy[i] != want.MatchedBy[j] {
+				t.Fatalf("seed %d: line %s has status %v (%v) shuffled, %v (%v) in order", seed, in.Lines[j].Source,
+					got.Lines[i], got.MatchedBy[i], want.Lines[j], want.MatchedBy[j])
 			}
 		}
-		got.Lines = want.Lines
+		got.Lines, got.MatchedBy = want.Lines, want.MatchedBy
 		if !bytes.Equal(encode(t, got), encode(t, want)) {
 			t.Fatalf("seed %d: the plan depends on the order of the lines", seed)
 		}

@@ -41,6 +41,7 @@ type nightReport struct {
 type decisionView struct {
 	reconcile.Decision
 	Reason string `json:"reason"`
+	Rule   string `json:"rule,omitempty"`
 	Source string `json:"source,omitempty"`
 }
 
@@ -65,13 +66,17 @@ func TestScenario(t *testing.T) {
 		rep := nightReport{Night: night, Verdict: verdict, Stats: plan.Stats, Findings: plan.Findings,
 			MatchRate: strconv.FormatFloat(plan.Stats.MatchRate()*100, 'f', 1, 64)}
 		for _, d := range plan.Decisions {
-			rep.Decisions = append(rep.Decisions, decisionView{d, d.Reason.String(), d.Source})
+			rep.Decisions = append(rep.Decisions, decisionView{d, d.Reason.String(), d.Rule.String(), d.Source})
 		}
 		for i, st := range plan.Lines {
-			rep.Lines = append(rep.Lines, lines[i].Source+": "+st.String())
+			s := lines[i].Source + ": " + st.String()
+			if r := plan.MatchedBy[i]; r != 0 {
+				s += " (" + r.String() + ")"
+			}
+			rep.Lines = append(rep.Lines, s)
 		}
 		if !verdict.Held {
-			for _, c := range reconcile.Diff(plan.Decisions, acked) {
+			for _, c := range reconcile.Diff(plan.Decisions, reconcile.AckedFrom(acked)) {
 				rep.Pushed = append(rep.Pushed, describe(c))
 				acked[c.Key()] = c.Decision
 			}

@@ -2,10 +2,7 @@ package reconcile
 
 import (
 	"fmt"
-	"math"
 	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 )
@@ -32,6 +29,7 @@ type Product struct {
 	Brand      string    `json:"brand"`
 	Ref        string    `json:"ref"`
 	Category   string    `json:"category,omitempty"`
+	EAN        string    `json:"ean,omitempty"` // the product's barcode (EAN/GTIN), when it has one
 	Declinable bool      `json:"declinable"`
 	Variants   []Variant `json:"variants,omitempty"`
 	Published  bool      `json:"published"`
@@ -40,14 +38,14 @@ type Product struct {
 // Variant is one size of a declinable product.
 type Variant struct {
 	ID   string `json:"id"`
-	Size string `json:"size"` // as the catalog writes it; normalised before matching
+	Size string `json:"size"`          // as the catalog writes it; normalised before matching
+	EAN  string `json:"ean,omitempty"` // the size's barcode (EAN/GTIN): it names the size
 }
 
-// Availability is what the shop tells a customer about an article. It is one
-// byte; its text (String, MarshalText: "in_stock", …) is what the shop protocol,
-// the state store and the reports carry. The zero value is no availability, "".
-// Any other text read back (AvailabilityOf, UnmarshalText) is kept as it is: it
-// gets a code of its own, the same for the same text (at most 250 such texts).
+// Availability is what the shop tells a customer about an article: one of four
+// constants, one byte. Its text (String, MarshalText: "in_stock", …) is what the
+// state store and the reports carry; the zero value is no availability, "". Any
+// other text read back is an error (AvailabilityOf, UnmarshalText).
 type Availability uint8
 
 const (
@@ -57,63 +55,31 @@ const (
 	Unavailable                         // "unavailable"
 )
 
-// availNames are the texts of the availabilities, by code: the engine's, then
-// the others read back, appended once each and never changed.
-var availNames struct {
-	sync.RWMutex
-	names []string
-	codes map[string]Availability
-}
-
-var knownAvailNames = [...]string{"", "in_stock", "preorder", "backorder", "unavailable"}
+var availNames = [...]string{"", "in_stock", "preorder", "backorder", "unavailable"}
 
 // String returns the availability's text.
 func (a Availability) String() string {
-	if int(a) < len(knownAvailNames) {
-		return knownAvailNames[a]
-	}
-	availNames.RLock()
-	defer availNames.RUnlock()
-	if i := int(a) - len(knownAvailNames); i < len(availNames.names) {
-		return availNames.names[i]
+	if int(a) < len(availNames) {
+		return availNames[a]
 	}
 	return "availability(" + strconv.Itoa(int(a)) + ")"
 }
 
-// AvailabilityOf returns the availability whose text is s.
+// AvailabilityOf returns the availability whose text is s; any other text is an
+// error.
 func AvailabilityOf(s string) (Availability, error) {
-	for i, n := range knownAvailNames {
+	for i, n := range availNames {
 		if n == s {
 			return Availability(i), nil
 		}
 	}
-	availNames.RLock()
-	a, ok := availNames.codes[s]
-	availNames.RUnlock()
-	if ok {
-		return a, nil
-	}
-	availNames.Lock()
-	defer availNames.Unlock()
-	if a, ok := availNames.codes[s]; ok {
-		return a, nil
-	}
-	if len(knownAvailNames)+len(availNames.names) > math.MaxUint8 {
-		return 0, fmt.Errorf("reconcile: availability %q: too many unknown availabilities", s)
-	}
-	a = Availability(len(knownAvailNames) + len(availNames.names))
-	if availNames.codes == nil {
-		availNames.codes = make(map[string]Availability)
-	}
-	availNames.names = append(availNames.names, strings.Clone(s))
-	availNames.codes[availNames.names[len(availNames.names)-1]] = a
-	return a, nil
+	return 0, fmt.Errorf("reconcile: unknown availability %q (want in_stock, preorder, backorder or unavailable)", s)
 }
 
 // MarshalText writes the availability's text.
 func (a Availability) MarshalText() ([]byte, error) { return []byte(a.String()), nil }
 
-// UnmarshalText reads an availability's text, any text (see AvailabilityOf).
+// UnmarshalText reads an availability's text (see AvailabilityOf).
 func (a *Availability) UnmarshalText(b []byte) error {
 	v, err := AvailabilityOf(string(b))
 	if err != nil {
@@ -136,6 +102,7 @@ type Decision struct {
 	Size         string       `json:"size,omitempty"`
 	Published    bool         `json:"published"`
 	Reason       Reason       `json:"-"` // why, for the report
+	Rule         MatchRule    `json:"-"` // what connected its lines (the least direct of them), for the report
 	Availability Availability `json:"availability"`
 	Lines        int32        `json:"-"` // how many extract lines decided it (duplicates summed)
 	Quantity     int          `json:"quantity"`
@@ -239,11 +206,41 @@ type Rule struct {
 // line of a million-line extract. The findings carry the lines whose status is not
 // LineMatched (with their Source); a matched line is found through the decision it
 // fed.
+//
+// MatchedBy holds, the same way, what connected each line whose product was found
+// (LineMatched, LineRowError, LineUnknownSize); 0 for the others.
 type Plan struct {
 	Decisions []Decision
 	Findings  Findings
 	Stats     Stats
 	Lines     []LineStatus
+	MatchedBy []MatchRule
+}
+
+// MatchRule says what connected an extract line to its catalog product, from the
+// most direct to the least. It is one byte; its text (String) is the stable code
+// reports carry. The zero value is not connected.
+type MatchRule uint8
+
+const (
+	MatchExact      MatchRule = iota + 1 // "exact": the reference as the catalog writes it (case and spaces aside)
+	MatchKey                             // "key": the same key (separators, case, look-alike and invisible characters)
+	MatchBrandRule                       // "brand_rule": the key once the brand's rules applied
+	MatchAlias                           // "alias": the alias table
+	MatchSizeSuffix                      // "size_suffix": the reference once the size typed into it is taken off
+	MatchEAN                             // "ean": the barcode (EAN/GTIN), the reference connecting nothing
+
+	NumMatchRules = int(MatchEAN) + 1 // the size of an array indexed by MatchRule
+)
+
+var matchRuleNames = [...]string{"", "exact", "key", "brand_rule", "alias", "size_suffix", "ean"}
+
+// String returns the rule's stable code, "" for the zero MatchRule.
+func (r MatchRule) String() string {
+	if int(r) < len(matchRuleNames) {
+		return matchRuleNames[r]
+	}
+	return "match_rule(" + strconv.Itoa(int(r)) + ")"
 }
 
 // LineStatus is how one extract line ended.
@@ -257,9 +254,10 @@ const (
 	LineExcluded                          // its status keeps it off the web (Findings.Excluded)
 	LineRowError                          // matched, but cannot be applied (Findings.RowErrors)
 	LineUnknownSize                       // matched, but the catalog lacks its size (Findings.UnknownSizes)
+	LineConflict                          // its EAN names another product than its reference (Findings.EANConflicts)
 )
 
-var lineStatusNames = [...]string{"", "matched", "unmapped_brand", "unmatched", "ambiguous", "excluded", "row_error", "unknown_size"}
+var lineStatusNames = [...]string{"", "matched", "unmapped_brand", "unmatched", "ambiguous", "excluded", "row_error", "unknown_size", "ean_conflict"}
 
 // String returns the status's stable code ("matched", "unmatched", …), for reports.
 func (s LineStatus) String() string {
@@ -274,11 +272,19 @@ type Stats struct {
 	Lines       int // extract lines given to the engine
 	Matched     int // lines with LineMatched
 	Unmatched   int
-	Ambiguous   int // lines hitting an ambiguous key
+	Ambiguous   int // lines hitting an ambiguous key, or an EAN several products share
 	Unmapped    int // lines of an unmapped brand
 	Excluded    int
 	RowErrors   int
 	UnknownSize int
+	Conflicts   int // lines whose EAN names another product than their reference
+
+	// ByRule counts the lines whose product was found (Matched, RowErrors,
+	// UnknownSize) by what connected them, indexed by MatchRule.
+	ByRule [NumMatchRules]int
+	// BadEANs counts the lines whose barcode is not a GTIN (Findings.BadEANs);
+	// they are matched by their reference alone.
+	BadEANs int
 
 	Products          int // catalog products
 	Published         int // products the plan publishes
@@ -297,7 +303,7 @@ type Stats struct {
 // (whatever their size), 0..1.
 func (s Stats) MatchRate() float64 {
 	found := s.Matched + s.RowErrors + s.UnknownSize
-	mapped := found + s.Unmatched + s.Ambiguous
+	mapped := found + s.Unmatched + s.Ambiguous + s.Conflicts
 	if mapped == 0 {
 		return 0
 	}

@@ -130,7 +130,7 @@ func (c *Config) ShopEnv() shop.Env {
 
 // Push tunes how changes are sent.
 type Push struct {
-	BatchSize       int           `yaml:"batch_size"`        // items per batch; default DefaultBatchSize, at most what the shop takes
+	BatchSize       int           `yaml:"batch_size"`        // items per batch; default DefaultBatchSize or what the shop takes if less
 	FullResyncEvery time.Duration `yaml:"full_resync_every"` // re-push everything this often to heal drift (e.g. 168h); 0 = never
 }
 
@@ -257,9 +257,6 @@ func (c *Config) complete() error {
 			n.Value = absUnder(base, n.Value)
 		}
 	}
-	if c.Push.BatchSize == 0 {
-		c.Push.BatchSize = DefaultBatchSize
-	}
 	if c.Report.Language == "" {
 		c.Report.Language = DefaultLanguage
 	}
@@ -328,6 +325,9 @@ func (c *Config) validate(doc *yaml.Node) error {
 		return fail("shop: "+err.Error(), "shop")
 	}
 	c.shopMaxBatch = sh.Traits().MaxBatch
+	if c.Push.BatchSize == 0 { // the default, within what the shop kind takes
+		c.Push.BatchSize = min(DefaultBatchSize, c.shopMaxBatch)
+	}
 	if err := c.Log.Validate(); err != nil {
 		return keyed(err, "log")
 	}

@@ -18,9 +18,10 @@ func sampleRun() Run {
 		Finished: started.Add(83*time.Second + 400*time.Millisecond),
 		TimeZone: "Europe/Paris",
 		Counts: Counts{
-			RowsRead: 1250, RowErrors: 2, Warnings: 1, Matched: 1100, Unmatched: 90, Ambiguous: 10,
+			RowsRead: 1250, RowErrors: 2, Warnings: 2, Matched: 1100, Unmatched: 90, Ambiguous: 10, Conflicts: 2,
 			Unmapped: 48, Excluded: 3, Published: 950, Unpublished: 150, Preorder: 12, Backorder: 4,
 			Pushed: 61, Rejected: 1,
+			ByRule: []RuleCount{{"exact", 900}, {"key", 120}, {"brand_rule", 40}, {"size_suffix", 15}, {"ean", 25}},
 		},
 		Brands: []BrandRate{
 			{Brand: "Tissot", Lines: 800, Matched: 780, Unmatched: 20},
@@ -31,9 +32,9 @@ func sampleRun() Run {
 			{Code: GuardMatchDrop, Detail: "91.7 → 68.0"},
 		}},
 		Published: []Outcome{
-			{Brand: "Tissot", Ref: "T120.407.17.041.00", ProductID: "p1", Availability: "in_stock", Quantity: 3, PriceCents: 129000, Reason: "in_stock", Source: "stock_20261122.csv:2", Change: "quantity,price"},
-			{Brand: "Pandora", Ref: "590702HV", Size: "52", ProductID: "p2", VariantID: "v52", Availability: "preorder", Quantity: 0, PriceCents: 8999, RestockDays: 15, Reason: "preorder", Source: "stock_20261122.csv:7", Change: "new"},
-			{Brand: "Pandora", Ref: "590702HV", Size: "54", ProductID: "p2", VariantID: "v54", Availability: "backorder", Quantity: 0, PriceCents: 123456789, RestockDays: 21, Reason: "backorder", Source: "stock_20261122.csv:8"},
+			{Brand: "Tissot", Ref: "T120.407.17.041.00", ProductID: "p1", Availability: "in_stock", Quantity: 3, PriceCents: 129000, Reason: "in_stock", Rule: "exact", Source: "stock_20261122.csv:2", Change: "quantity,price"},
+			{Brand: "Pandora", Ref: "590702HV", Size: "52", ProductID: "p2", VariantID: "v52", Availability: "preorder", Quantity: 0, PriceCents: 8999, RestockDays: 15, Reason: "preorder", Rule: "ean", Source: "stock_20261122.csv:7", Change: "new"},
+			{Brand: "Pandora", Ref: "590702HV", Size: "54", ProductID: "p2", VariantID: "v54", Availability: "backorder", Quantity: 0, PriceCents: 123456789, RestockDays: 21, Reason: "backorder", Rule: "size_suffix", Source: "stock_20261122.csv:8"},
 		},
 		Unpublished: []Outcome{
 			{Brand: "Tissot", Ref: "T006.407.11.033.00", ProductID: "p9", Availability: "unavailable", Reason: "absent", Change: "offline"},
@@ -47,6 +48,17 @@ func sampleRun() Run {
 				{Ref: "T120.407.17.051.01", Distance: 6, Rule: "edit_distance", SameBrand: true},
 			}},
 			{Brand: "PANDORA", Ref: "=HYPERLINK(\"x\")", Size: "T56", Qty: 1, Source: "stock_20261122.csv:13"},
+			{Brand: "TISSOT", Ref: "L2.628.4", Qty: 1, Source: "stock_20261122.csv:15", Suggestions: []Suggestion{
+				{Ref: "L2.628.4.78.6", ProductID: "p40", Rule: "ean", SameBrand: false},
+			}},
+		},
+		Conflicts: []Conflict{
+			{Source: "stock_20261122.csv:21", Brand: "TISSOT", Ref: "T120.407.17.041.00", EAN: "7611608281646", Kind: "ean_conflict",
+				ByRef: []string{"T120.407.17.041.00 (p1)"}, ByEAN: []string{"T120.407.17.041.01 (p5)"}},
+			{Source: "stock_20261122.csv:22", Brand: "PANDORA", Ref: "590702HV", Size: "54", EAN: "5700302871234", Kind: "ean_size",
+				ByRef: []string{"590702HV T54 (v54)"}, ByEAN: []string{"590702HV T52 (v52)"}},
+			{Source: "stock_20261122.csv:23", Brand: "PANDORA", Ref: "", EAN: "5700302999991", Kind: "shared_ean",
+				ByEAN: []string{"790001 (p7)", "790.001 (p8)"}},
 		},
 		Ambiguous: []Ambiguous{
 			{Brand: "Pandora", Ref: "790-001", Key: "790001", Candidates: []string{"790001", "790.001"}, Source: "stock_20261122.csv:20"},
@@ -58,6 +70,7 @@ func sampleRun() Run {
 		RowErrors: []RowError{
 			{Source: "stock_20261122.csv:31", Severity: SeverityError, Code: "bad_qty", Field: "qty", Value: "trois"},
 			{Source: "stock_20261122.csv:32", Severity: SeverityWarning, Code: "negative_stock", Field: "qty", Value: "-2"},
+			{Source: "stock_20261122.csv:33", Severity: SeverityWarning, Code: "ean_check_digit", Field: "ean", Value: "7611608281647"},
 			{Source: "stock.xlsx Stock!F12", Severity: SeverityError, Code: "bad_price", Field: "price", Value: "12,3,4\x01 €" + strings.Repeat("x", 3)},
 		},
 		PriceChanges: []PriceChange{
@@ -83,7 +96,7 @@ func samplePrecheck() Precheck {
 	p := Precheck{
 		Site: r.Site, Profile: r.Profile, File: r.File, SHA256: r.SHA256,
 		Catalog: "catalogue.json", At: r.Started, TimeZone: r.TimeZone,
-		Counts: r.Counts, Brands: r.Brands, Ambiguous: r.Ambiguous,
+		Counts: r.Counts, Brands: r.Brands, Ambiguous: r.Ambiguous, Conflicts: r.Conflicts,
 		UnmappedBrands: r.UnmappedBrands, RowErrors: r.RowErrors,
 		Unmatched: append(r.Unmatched, Unmatched{
 			Brand: "Tissot", Ref: "TISSOT-T006.407.11.033.00", Qty: 1, Source: "stock_20261122.csv:14",

@@ -22,6 +22,13 @@ type Facts struct {
 	Verdict  reconcile.Verdict
 	Status   string // a Status… constant; empty: held when the verdict holds, else accepted
 
+	// MaxListed caps the changes the online and offline sheets list (0: all); the
+	// counts stay exact and the whole list is `ecrin report RUN --full`.
+	MaxListed int
+	// MaxSuggested is how many unmatched lines the engine looked for suggestions
+	// for (0: all).
+	MaxSuggested int
+
 	Pushed     int          // decisions sent
 	Rejections []Rejection  // what the shop refused
 	SoldOnline []SoldOnline // open web orders
@@ -43,7 +50,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 			Warnings:  f.Read.Warnings,
 			// reconcile counts as found a line whose product matched, whatever its size.
 			Matched: st.Matched + st.RowErrors + st.UnknownSize, Unmatched: st.Unmatched,
-			Ambiguous: st.Ambiguous, Unmapped: st.Unmapped, Excluded: st.Excluded,
+			Ambiguous: st.Ambiguous, Unmapped: st.Unmapped, Excluded: st.Excluded, Conflicts: st.Conflicts,
 			Published: st.Published, Unpublished: st.Unpublished,
 			Preorder: st.Preorder, Backorder: st.Backorder,
 			Pushed: f.Pushed, Rejected: len(f.Rejections),
@@ -57,6 +64,12 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	if run.Counts.RowsRead == 0 {
 		run.Counts.RowsRead = st.Lines
+	}
+	run.Counts.Warnings += st.BadEANs
+	for r := reconcile.MatchRule(1); int(r) < reconcile.NumMatchRules; r++ {
+		if n := st.ByRule[r]; n > 0 {
+			run.Counts.ByRule = append(run.Counts.ByRule, RuleCount{Rule: r.String(), Lines: n})
+		}
 	}
 	// Brands are grouped case-folded (findings may carry the engine's folded
 	// spelling) and named as the catalog writes them: decisions come first.
@@ -79,12 +92,16 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	// The night first: only what changed tonight is listed; the whole catalog is
 	// `ecrin report RUN --full`, from the state.
-	for _, c := range f.Changes {
+	for i, c := range f.Changes {
+		if f.MaxListed > 0 && i >= f.MaxListed {
+			run.Counts.Unlisted = len(f.Changes) - i
+			break
+		}
 		d := &c.Decision
 		o := Outcome{
 			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
 			Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents,
-			RestockDays: d.RestockDays, Reason: d.Reason.String(), Source: d.Source, Change: changeOf(c),
+			RestockDays: d.RestockDays, Reason: d.Reason.String(), Rule: d.Rule.String(), Source: d.Source, Change: changeOf(c),
 		}
 		if d.Published {
 			run.Published = append(run.Published, o)
@@ -93,10 +110,13 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		}
 	}
 	fd := plan.Findings
+	if f.MaxSuggested > 0 && len(fd.Unmatched) > f.MaxSuggested {
+		run.Counts.Unsuggested = len(fd.Unmatched) - f.MaxSuggested
+	}
 	for _, u := range fd.Unmatched {
 		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
 		for _, s := range u.Suggestions {
-			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: true})
+			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: !s.OtherBrand})
 		}
 		run.Unmatched = append(run.Unmatched, out)
 		b := brand(u.Brand)
@@ -117,6 +137,10 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		b := brand(a.Brand)
 		b.Lines += len(a.Lines)
 	}
+	for _, c := range fd.EANConflicts {
+		run.Conflicts = append(run.Conflicts, Conflict{Source: c.Line.Source, Brand: c.Line.ERPBrand, Ref: c.Line.Ref,
+			Size: c.Line.RawSize, EAN: c.GTIN, Kind: c.Kind, ByRef: productNames(c.ByRef), ByEAN: productNames(c.ByEAN)})
+	}
 	for _, u := range fd.UnmappedBrands {
 		run.UnmappedBrands = append(run.UnmappedBrands, UnmappedBrand{Brand: u.Brand, Lines: u.Lines, Source: first(u.Sources)})
 	}
@@ -128,6 +152,9 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	for _, u := range fd.UnknownSizes {
 		run.RowErrors = append(run.RowErrors, RowError{Source: u.Line.Source, Severity: SeverityError, Code: "unknown_size", Field: "size", Value: u.Line.RawSize})
+	}
+	for _, b := range fd.BadEANs {
+		run.RowErrors = append(run.RowErrors, RowError{Source: b.Line.Source, Severity: SeverityWarning, Code: b.Code, Field: "ean", Value: b.Line.EAN})
 	}
 	for _, c := range f.Changes {
 		if c.Previous == nil || c.Previous.PriceCents == 0 || c.PriceCents == 0 || c.Previous.PriceCents == c.PriceCents {
@@ -186,6 +213,20 @@ func changeOf(c reconcile.Change) string {
 		codes = append(codes, ChangeRestock)
 	}
 	return strings.Join(codes, ",")
+}
+
+// productNames names the products of a finding: "ref (id)", with the size when
+// it names one.
+func productNames(ps []reconcile.Candidate) []string {
+	var out []string
+	for _, p := range ps {
+		if p.Size != "" {
+			out = append(out, fmt.Sprintf("%s T%s (%s)", p.Ref, p.Size, p.VariantID))
+			continue
+		}
+		out = append(out, p.Ref+" ("+p.ID+")")
+	}
+	return out
 }
 
 // problem turns an ERP reader's problem into a report row.

@@ -1,10 +1,13 @@
 package report
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/mapping"
+	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
 // TestTextsCoverCodes checks that every code a report may show has its French and
@@ -24,7 +27,20 @@ func TestTextsCoverCodes(t *testing.T) {
 		GuardMatchDrop, GuardApproved,
 		StatusAccepted, StatusHeld, StatusFailed, StatusDryRun, "ready", "not_ready",
 		MissingNoRows, MissingMatchRate, MissingRewrites, MissingAmbiguous, MissingUnmapped, MissingRowErrors,
-		SeverityError, SeverityWarning, "price_conflict",
+		SeverityError, SeverityWarning, "price_conflict", MissingConflicts,
+		// What connected a line, EAN conflicts, barcode warnings.
+		reconcile.ConflictEAN, reconcile.ConflictEANSize, reconcile.ConflictSharedEAN,
+		mapping.GTINCodeCheckDigit, mapping.GTINCodeScientific, mapping.GTINCodeLength, mapping.GTINCodeSyntax,
+		reconcile.SuggestEAN,
+	}
+	for r := reconcile.MatchRule(1); int(r) < reconcile.NumMatchRules; r++ {
+		codes = append(codes, r.String(), "sum.rule."+r.String())
+		if !slices.Contains(MatchRules, r.String()) {
+			t.Errorf("MatchRules lacks %q", r)
+		}
+	}
+	if len(MatchRules) != reconcile.NumMatchRules-1 {
+		t.Errorf("MatchRules = %q", MatchRules)
 	}
 	for _, c := range codes {
 		if _, ok := texts[c]; !ok {

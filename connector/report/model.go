@@ -26,6 +26,7 @@ type Run struct {
 	Unpublished       []Outcome          `json:"unpublished,omitempty"`
 	Unmatched         []Unmatched        `json:"unmatched,omitempty"`
 	Ambiguous         []Ambiguous        `json:"ambiguous,omitempty"`
+	Conflicts         []Conflict         `json:"conflicts,omitempty"`
 	UnmappedBrands    []UnmappedBrand    `json:"unmapped_brands,omitempty"`
 	RowErrors         []RowError         `json:"row_errors,omitempty"`
 	PriceChanges      []PriceChange      `json:"price_changes,omitempty"`
@@ -44,25 +45,54 @@ func (r Run) Duration() time.Duration {
 
 // Counts are a run's totals.
 type Counts struct {
-	RowsRead    int `json:"rows_read"`   // article rows read from the extract
-	RowErrors   int `json:"row_errors"`  // rows skipped
-	Warnings    int `json:"warnings"`    // rows kept with a warning
-	Matched     int `json:"matched"`     // lines matched to a catalog product
-	Unmatched   int `json:"unmatched"`   // lines of a mapped brand that matched nothing
-	Ambiguous   int `json:"ambiguous"`   // lines whose key fits several catalog products
-	Unmapped    int `json:"unmapped"`    // lines of an unmapped brand
-	Excluded    int `json:"excluded"`    // lines kept off the web by their ERP status
-	Published   int `json:"published"`   // targets published
-	Unpublished int `json:"unpublished"` // targets not published
+	RowsRead    int `json:"rows_read"`           // article rows read from the extract
+	RowErrors   int `json:"row_errors"`          // rows skipped
+	Warnings    int `json:"warnings"`            // rows kept with a warning
+	Matched     int `json:"matched"`             // lines matched to a catalog product
+	Unmatched   int `json:"unmatched"`           // lines of a mapped brand that matched nothing
+	Ambiguous   int `json:"ambiguous"`           // lines whose key, or EAN, fits several catalog products
+	Conflicts   int `json:"conflicts,omitempty"` // lines whose EAN names another product than their reference
+	Unmapped    int `json:"unmapped"`            // lines of an unmapped brand
+	Excluded    int `json:"excluded"`            // lines kept off the web by their ERP status
+	Published   int `json:"published"`           // targets published
+	Unpublished int `json:"unpublished"`         // targets not published
 	Preorder    int `json:"preorder"`
 	Backorder   int `json:"backorder"`
 	Pushed      int `json:"pushed"`                // decisions sent to the shop
 	Rejected    int `json:"rejected"`              // decisions the shop refused
 	SoldOnline  int `json:"sold_online,omitempty"` // units in open web orders: to record in the till
+	Unlisted    int `json:"unlisted,omitempty"`    // changes past the listed ones: see the full list
+	Unsuggested int `json:"unsuggested,omitempty"` // unmatched lines no suggestion was looked for (ecrin precheck does)
+
+	// ByRule counts the matched lines by what connected them, in the order of
+	// MatchRules; rules that connected nothing are left out.
+	ByRule []RuleCount `json:"by_rule,omitempty"`
+}
+
+// RuleCount is how many lines a matching rule connected.
+type RuleCount struct {
+	Rule  string `json:"rule"` // a MatchRules code
+	Lines int    `json:"lines"`
+}
+
+// MatchRules are the codes of what connects a line to its catalog product, from the
+// most direct to the least (reconcile.MatchRule's texts).
+var MatchRules = []string{"exact", "key", "brand_rule", "alias", "size_suffix", "ean"}
+
+// Lines returns how many lines rule connected.
+func (c Counts) Lines(rule string) int {
+	for _, r := range c.ByRule {
+		if r.Rule == rule {
+			return r.Lines
+		}
+	}
+	return 0
 }
 
 // MatchRate is the share of mapped lines that matched, 0..1.
-func (c Counts) MatchRate() float64 { return rate(c.Matched, c.Matched+c.Unmatched+c.Ambiguous) }
+func (c Counts) MatchRate() float64 {
+	return rate(c.Matched, c.Matched+c.Unmatched+c.Ambiguous+c.Conflicts)
+}
 
 // BrandRate is the match rate of one brand.
 type BrandRate struct {
@@ -114,7 +144,8 @@ type Outcome struct {
 	Quantity     int    `json:"quantity"`
 	PriceCents   int64  `json:"price_cents,omitempty"` // 0: no ERP price
 	RestockDays  int    `json:"restock_days,omitempty"`
-	Reason       string `json:"reason"` // a reconcile.Reason… code
+	Reason       string `json:"reason"`         // a reconcile.Reason… code
+	Rule         string `json:"rule,omitempty"` // what connected its lines: a MatchRules code
 	Source       string `json:"source,omitempty"`
 	Change       string `json:"change,omitempty"` // what changed tonight: Change… codes, comma-separated
 }
@@ -156,6 +187,19 @@ type Ambiguous struct {
 	Key        string   `json:"key"`
 	Candidates []string `json:"candidates"` // the catalog references sharing the key
 	Source     string   `json:"source"`
+}
+
+// Conflict is an extract line whose EAN and reference disagree (not matched: never
+// a guess), or whose EAN several catalog products share.
+type Conflict struct {
+	Source string   `json:"source"`
+	Brand  string   `json:"brand"` // as typed in the ERP
+	Ref    string   `json:"ref"`
+	Size   string   `json:"size,omitempty"`
+	EAN    string   `json:"ean"`
+	Kind   string   `json:"kind"`             // reconcile's Conflict… code
+	ByRef  []string `json:"by_ref,omitempty"` // the catalog products the reference names: "ref (id)", "ref size 54 (id)"
+	ByEAN  []string `json:"by_ean"`           // the catalog products the EAN names
 }
 
 // UnmappedBrand is an ERP brand the brand table does not map.

@@ -23,6 +23,7 @@ type Precheck struct {
 	Brands         []BrandRate     `json:"brands,omitempty"`
 	Unmatched      []Unmatched     `json:"unmatched,omitempty"` // with suggestions: to rewrite; without: no counterpart
 	Ambiguous      []Ambiguous     `json:"ambiguous,omitempty"`
+	Conflicts      []Conflict      `json:"conflicts,omitempty"` // EAN and reference disagree, or a shared EAN
 	UnmappedBrands []UnmappedBrand `json:"unmapped_brands,omitempty"`
 	RowErrors      []RowError      `json:"row_errors,omitempty"`
 	Missing        []Reason        `json:"missing,omitempty"` // what stands between the boutique and connecting
@@ -37,12 +38,14 @@ const (
 	MissingMatchRate = "match_rate_low"  // below the required match rate
 	MissingRewrites  = "refs_to_rewrite" // ERP references close to a catalog one
 	MissingAmbiguous = "ambiguous_refs"  // catalog references that share a key
+	MissingConflicts = "ean_conflicts"   // lines whose EAN names another product than their reference
 	MissingUnmapped  = "unmapped_brands" // not used by Assess: an unmapped brand may be wanted
 	MissingRowErrors = "rows_in_error"   // not used by Assess: those rows are skipped
 )
 
 // Assess lists what keeps a boutique from connecting: no article read, a match rate
-// below minRate (0..1; 0 checks none), references to rewrite, ambiguous references.
+// below minRate (0..1; 0 checks none), references to rewrite, ambiguous references,
+// EAN conflicts.
 // References with no counterpart in the catalog do not count: the boutique sells
 // articles that are not online.
 func Assess(p Precheck, minRate float64) []Reason {
@@ -58,6 +61,9 @@ func Assess(p Precheck, minRate float64) []Reason {
 	}
 	if n := len(p.Ambiguous); n > 0 {
 		missing = append(missing, Reason{Code: MissingAmbiguous, Detail: fmt.Sprint(n)})
+	}
+	if n := len(p.Conflicts); n > 0 {
+		missing = append(missing, Reason{Code: MissingConflicts, Detail: fmt.Sprint(n)})
 	}
 	return missing
 }
@@ -78,8 +84,9 @@ func (p Precheck) split(suggested bool) []Unmatched {
 }
 
 // WritePrecheck writes the precheck workbook: the summary with the verdict and the
-// match rate per brand, the references to rewrite with their evidence, those with no
-// counterpart, the ambiguous references, the unmapped brands and the row errors.
+// match rate per brand and the lines each matching rule connected, the references to
+// rewrite with their evidence, those with no counterpart, the ambiguous references,
+// the EAN conflicts, the unmapped brands and the row errors.
 func WritePrecheck(w io.Writer, p Precheck, opts Options) error {
 	b, err := newBook(opts, p.TimeZone)
 	if err != nil {
@@ -104,11 +111,15 @@ func WritePrecheck(w io.Writer, p Precheck, opts Options) error {
 		{label: "sum.row_errors", value: c.RowErrors},
 		{label: "sum.match_rate", value: c.MatchRate(), kind: percent},
 		{label: "sum.matched", value: c.Matched},
+	}
+	items = append(items, byRule(c)...)
+	items = append(items, []item{
 		{label: "sum.to_rewrite", value: len(rewrites)},
 		{label: "sum.no_counterpart", value: len(alone)},
 		{label: "sum.ambiguous", value: c.Ambiguous},
+		{label: "sum.conflicts", value: c.Conflicts},
 		{label: "sum.unmapped", value: c.Unmapped},
-	}
+	}...)
 	if err := b.summary("sum.precheck_title", p.Site, items, p.Brands, p.Missing); err != nil {
 		return err
 	}
@@ -128,6 +139,9 @@ func WritePrecheck(w io.Writer, p Precheck, opts Options) error {
 	}
 	r := Run{Ambiguous: p.Ambiguous, RowErrors: p.RowErrors}
 	if err := writeAmbiguous(b, &r); err != nil {
+		return err
+	}
+	if err := writeConflictList(b, p.Conflicts); err != nil {
 		return err
 	}
 	if err := writeUnmappedBrands(b, p.UnmappedBrands); err != nil {
@@ -183,7 +197,7 @@ func PrecheckOf(r Run, catalog string, minRate float64) Precheck {
 	p := Precheck{
 		Site: r.Site, Profile: r.Profile, File: r.File, SHA256: r.SHA256, Catalog: catalog,
 		At: r.Started, TimeZone: r.TimeZone, Counts: r.Counts, Brands: r.Brands,
-		Unmatched: r.Unmatched, Ambiguous: r.Ambiguous, UnmappedBrands: r.UnmappedBrands, RowErrors: r.RowErrors,
+		Unmatched: r.Unmatched, Ambiguous: r.Ambiguous, Conflicts: r.Conflicts, UnmappedBrands: r.UnmappedBrands, RowErrors: r.RowErrors,
 	}
 	p.Missing = Assess(p, minRate)
 	return p

@@ -16,7 +16,7 @@ func Write(w io.Writer, run Run, opts Options) error {
 	}
 	defer b.f.Close()
 	for _, write := range []func(*book, *Run) error{
-		writeSummary, writePublished, writeUnpublished, writeUnmatched, writeAmbiguous,
+		writeSummary, writePublished, writeUnpublished, writeUnmatched, writeAmbiguous, writeConflicts,
 		writeUnmapped, writeRowErrors, writePriceChanges, writeSizesWithoutPrice, writeRejections,
 		writeSoldOnline,
 	} {
@@ -49,8 +49,12 @@ func writeSummary(b *book, r *Run) error {
 		{label: "sum.warnings", value: c.Warnings},
 		{label: "sum.match_rate", value: c.MatchRate(), kind: percent},
 		{label: "sum.matched", value: c.Matched},
+	}
+	items = append(items, byRule(c)...)
+	items = append(items, []item{
 		{label: "sum.unmatched", value: c.Unmatched},
 		{label: "sum.ambiguous", value: c.Ambiguous},
+		{label: "sum.conflicts", value: c.Conflicts},
 		{label: "sum.unmapped", value: c.Unmapped},
 		{label: "sum.excluded", value: c.Excluded},
 		{label: "sum.published", value: c.Published},
@@ -60,6 +64,12 @@ func writeSummary(b *book, r *Run) error {
 		{label: "sum.pushed", value: c.Pushed},
 		{label: "sum.rejected", value: c.Rejected},
 		{label: "sum.sold_online", value: c.SoldOnline},
+	}...)
+	if c.Unlisted > 0 {
+		items = append(items, item{label: "sum.unlisted", value: c.Unlisted})
+	}
+	if c.Unsuggested > 0 {
+		items = append(items, item{label: "sum.unsuggested", value: c.Unsuggested})
 	}
 	return b.summary("sum.title", r.Site, items, r.Brands, r.Verdict.Reasons)
 }
@@ -76,7 +86,18 @@ var outcomeCols = []column{
 	{label: "col.price", width: 13, kind: money},
 	{label: "col.restock_days", width: 12, kind: number},
 	{label: "col.reason", width: 30},
+	{label: "col.match_rule", width: 24},
 	{label: "col.change", width: 28},
+}
+
+// byRule are the summary's lines of the matched references by what connected them,
+// every rule shown (0 when it connected nothing).
+func byRule(c Counts) []item {
+	items := make([]item, 0, len(MatchRules))
+	for _, r := range MatchRules {
+		items = append(items, item{label: "sum.rule." + r, value: c.Lines(r)})
+	}
+	return items
 }
 
 func outcomes(b *book, sheet string, list []Outcome) error {
@@ -84,6 +105,9 @@ func outcomes(b *book, sheet string, list []Outcome) error {
 		o := &list[i]
 		row[0], row[1], row[2], row[3], row[4], row[5] = o.Source, o.Brand, o.Ref, o.Size, o.ProductID, o.VariantID
 		row[6], row[7], row[8], row[10] = b.l.t(o.Availability), o.Quantity, o.PriceCents, b.l.t(o.Reason)
+		if o.Rule != "" {
+			row[11] = b.l.t(o.Rule)
+		}
 		if o.RestockDays > 0 {
 			row[9] = o.RestockDays
 		}
@@ -92,7 +116,7 @@ func outcomes(b *book, sheet string, list []Outcome) error {
 			for j, c := range codes {
 				codes[j] = b.l.t("change." + c)
 			}
-			row[11] = strings.Join(codes, ", ")
+			row[12] = strings.Join(codes, ", ")
 		}
 	})
 }
@@ -140,6 +164,29 @@ func writeAmbiguous(b *book, r *Run) error {
 	return b.table("sheet.ambiguous", ambiguousCols, len(r.Ambiguous), func(i int, row []any) {
 		a := &r.Ambiguous[i]
 		row[0], row[1], row[2], row[3], row[4] = a.Source, a.Brand, a.Ref, a.Key, strings.Join(a.Candidates, ", ")
+	})
+}
+
+var conflictCols = []column{
+	{label: "col.source", width: 26},
+	{label: "col.erp_brand", width: 18},
+	{label: "col.erp_ref", width: 22},
+	{label: "col.size", width: 9},
+	{label: "col.ean", width: 16},
+	{label: "col.conflict", width: 44},
+	{label: "col.by_ref", width: 40},
+	{label: "col.by_ean", width: 40},
+}
+
+func writeConflicts(b *book, r *Run) error { return writeConflictList(b, r.Conflicts) }
+
+// writeConflictList writes the lines whose EAN and reference disagree, or whose EAN
+// several products share: a sheet of their own, with both candidates.
+func writeConflictList(b *book, list []Conflict) error {
+	return b.table("sheet.conflicts", conflictCols, len(list), func(i int, row []any) {
+		c := &list[i]
+		row[0], row[1], row[2], row[3], row[4] = c.Source, c.Brand, c.Ref, c.Size, c.EAN
+		row[5], row[6], row[7] = b.l.t(c.Kind), strings.Join(c.ByRef, ", "), strings.Join(c.ByEAN, ", ")
 	})
 }
 

@@ -47,7 +47,7 @@ func TestWriteEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Online, changed tonight", "Offline, changed tonight", "Unmatched references", "Ambiguous references",
+	want := []string{"Summary", "Online, changed tonight", "Offline, changed tonight", "Unmatched references", "Ambiguous references", "EAN conflicts",
 		"Unmapped brands", "Row errors", "Price changes", "Sizes without price", "Shop rejections",
 		"Sold online, not in the till"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {

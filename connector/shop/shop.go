@@ -48,6 +48,17 @@ type Shop interface {
 	String() string
 }
 
+// CatalogDeltas is a Shop that can say what changed in its catalog since a cursor,
+// so a night fetches only that: the run keeps the catalog in its state file.
+type CatalogDeltas interface {
+	// CatalogWithCursor fetches the whole catalog, and the cursor of the state it
+	// was read at.
+	CatalogWithCursor(ctx context.Context) ([]reconcile.Product, string, error)
+	// CatalogChanges returns the products added or changed since cursor, the ids
+	// removed, and the next cursor. ErrCursorExpired: fetch the catalog whole.
+	CatalogChanges(ctx context.Context, cursor string) (changed []reconcile.Product, removed []string, next string, err error)
+}
+
 // Uploader is a Shop that keeps the runs' summaries and reports for its back
 // office.
 type Uploader interface {
@@ -158,6 +169,8 @@ var (
 	ErrKeyReused = errors.New("idempotency key already used for another batch")
 	// ErrTooLarge: the shop refused the batch as too large, and applied nothing.
 	ErrTooLarge = errors.New("batch too large for the shop")
+	// ErrCursorExpired: the shop no longer knows the changes since the cursor.
+	ErrCursorExpired = errors.New("catalog cursor expired")
 )
 
 // DefaultKind is the kind of a configuration that names none: ecrin's own protocol.

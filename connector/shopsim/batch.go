@@ -149,7 +149,12 @@ func applyItems(ctx context.Context, tx *sql.Tx, items []Item, now string) ([]It
 	if err != nil {
 		return nil, err
 	}
-	publish, err := tx.PrepareContext(ctx, `UPDATE products SET published = ? WHERE id = ?`)
+	// A publication that changes is a change of the catalog: the batch's revision.
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	publish, err := tx.PrepareContext(ctx, `UPDATE products SET published = ?1, rev = ?3 WHERE id = ?2 AND published != ?1`)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +212,7 @@ func applyItems(ctx context.Context, tx *sql.Tx, items []Item, now string) ([]It
 				return nil, err
 			}
 			if it.VariantID == "" {
-				if _, err := publish.ExecContext(ctx, it.Published, it.ProductID); err != nil {
+				if _, err := publish.ExecContext(ctx, it.Published, it.ProductID, rev); err != nil {
 					return nil, err
 				}
 			}

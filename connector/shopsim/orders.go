@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 )
 
 // OrderLine is one line of a web order: a product (VariantID empty) or a size.
@@ -179,14 +178,9 @@ func (s *Server) handleOrders(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "status must be open")
 		return
 	}
-	limit := DefaultPageSize
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxPageSize {
-			writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("limit must be 1 to %d", MaxPageSize))
-			return
-		}
-		limit = n
+	limit, ok := pageLimit(w, q.Get("limit"))
+	if !ok {
+		return
 	}
 	var afterOrder string
 	var afterLine int

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -75,6 +74,7 @@ func (s *Server) Handler() http.Handler {
 	v1 := http.NewServeMux()
 	v1.HandleFunc("GET /v1/ping", s.handlePing)
 	v1.HandleFunc("GET /v1/catalog", s.handleCatalog)
+	v1.HandleFunc("GET /v1/catalog/changes", s.handleChanges)
 	v1.HandleFunc("POST /v1/stock/batches", s.handleBatch)
 	v1.HandleFunc("POST /v1/runs", s.handleRun)
 	v1.HandleFunc("GET /v1/orders", s.handleOrders)
@@ -92,18 +92,19 @@ func (s *Server) handlePing(w http.ResponseWriter, r *http.Request) {
 type catalogPage struct {
 	Products      []Product `json:"products"`
 	NextPageToken string    `json:"next_page_token,omitempty"`
+	Cursor        string    `json:"cursor"` // the catalog's revision when the page was read
 }
 
 func (s *Server) handleCatalog(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit := DefaultPageSize
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxPageSize {
-			writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("limit must be 1 to %d", MaxPageSize))
-			return
-		}
-		limit = n
+	limit, ok := pageLimit(w, q.Get("limit"))
+	if !ok {
+		return
+	}
+	rev, _, err := s.currentRev(r.Context())
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "cannot read the catalog")
+		return
 	}
 	var after string
 	if tok := q.Get("page_token"); tok != "" {
@@ -119,7 +120,7 @@ func (s *Server) handleCatalog(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal", "cannot read the catalog")
 		return
 	}
-	page := catalogPage{Products: ps}
+	page := catalogPage{Products: ps, Cursor: encodeCursor(rev)}
 	if page.Products == nil {
 		page.Products = []Product{}
 	}

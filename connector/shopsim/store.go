@@ -21,8 +21,20 @@ CREATE TABLE IF NOT EXISTS products (
 	category   TEXT NOT NULL DEFAULT '',
 	ean        TEXT NOT NULL DEFAULT '',
 	declinable INTEGER NOT NULL,
-	published  INTEGER NOT NULL
+	published  INTEGER NOT NULL,
+	rev        INTEGER NOT NULL DEFAULT 0 -- the catalog revision that last changed it
 );
+CREATE INDEX IF NOT EXISTS products_rev ON products(rev);
+CREATE TABLE IF NOT EXISTS removed_products (
+	id  TEXT PRIMARY KEY,
+	rev INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS catalog_rev (
+	one     INTEGER PRIMARY KEY CHECK (one = 1),
+	rev     INTEGER NOT NULL, -- the catalog's current revision: the cursor a listing starts at
+	min_rev INTEGER NOT NULL  -- changes since an older cursor are no longer known
+);
+INSERT OR IGNORE INTO catalog_rev (one, rev, min_rev) VALUES (1, 0, 0);
 CREATE TABLE IF NOT EXISTS variants (
 	product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
 	id         TEXT NOT NULL,
@@ -105,10 +117,14 @@ func (s *Server) LoadCatalog(ctx context.Context, products []Product) error {
 		return fmt.Errorf("load catalog: %w", err)
 	}
 	defer tx.Rollback()
-	up, err := tx.PrepareContext(ctx, `INSERT INTO products (id, brand, ref, category, ean, declinable, published)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	rev, err := nextRev(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("load catalog: %w", err)
+	}
+	up, err := tx.PrepareContext(ctx, `INSERT INTO products (id, brand, ref, category, ean, declinable, published, rev)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET brand=excluded.brand, ref=excluded.ref, category=excluded.category,
-		ean=excluded.ean, declinable=excluded.declinable, published=excluded.published`)
+		ean=excluded.ean, declinable=excluded.declinable, published=excluded.published, rev=excluded.rev`)
 	if err != nil {
 		return fmt.Errorf("load catalog: %w", err)
 	}
@@ -124,7 +140,10 @@ func (s *Server) LoadCatalog(ctx context.Context, products []Product) error {
 		if p.ID == "" {
 			return fmt.Errorf("load catalog: a product of brand %q ref %q has no id", p.Brand, p.Ref)
 		}
-		if _, err := up.ExecContext(ctx, p.ID, p.Brand, p.Ref, p.Category, p.EAN, p.Declinable, p.Published); err != nil {
+		if _, err := up.ExecContext(ctx, p.ID, p.Brand, p.Ref, p.Category, p.EAN, p.Declinable, p.Published, rev); err != nil {
+			return fmt.Errorf("load catalog product %q: %w", p.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM removed_products WHERE id = ?`, p.ID); err != nil {
 			return fmt.Errorf("load catalog product %q: %w", p.ID, err)
 		}
 		if _, err := delVariants.ExecContext(ctx, p.ID); err != nil {
@@ -178,8 +197,14 @@ func decodeCatalog(data []byte) ([]Product, error) {
 // catalogPage returns up to limit products with an id after the given one, by id,
 // and whether more follow.
 func (s *Server) catalogPage(ctx context.Context, after string, limit int) ([]Product, bool, error) {
+	return s.catalogPageWhere(ctx, after, limit, -1)
+}
+
+// catalogPageWhere is a page of the products changed after revision since (-1:
+// all of them), by id after after.
+func (s *Server) catalogPageWhere(ctx context.Context, after string, limit int, since int64) ([]Product, bool, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, brand, ref, category, ean, declinable, published
-		FROM products WHERE id > ? ORDER BY id LIMIT ?`, after, limit+1)
+		FROM products WHERE id > ? AND rev > ? ORDER BY id LIMIT ?`, after, since, limit+1)
 	if err != nil {
 		return nil, false, err
 	}

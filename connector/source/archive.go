@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -102,4 +103,108 @@ func copyFile(ctx context.Context, b Backend, file File, dst string) (sum string
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// PruneArchive removes from the archive folder dir the extracts archived longer
+// than keepDays ago at now (by the time their file was written), except those
+// whose SHA-256 is in keep (the state still needs them: a held run an approval
+// processes again, the last accepted run). Leftover ".part" downloads past
+// keepDays go too; month and year folders left empty are removed. Files that do
+// not look archived (no "<sha12>_" prefix) are left alone. It returns the paths
+// removed, goes on past a file it cannot remove and reports every failure.
+// keepDays <= 0 removes nothing.
+func PruneArchive(dir string, keepDays int, keep map[string]bool, now time.Time) ([]string, error) {
+	if keepDays <= 0 {
+		return nil, nil
+	}
+	cutoff := now.Add(-time.Duration(keepDays) * 24 * time.Hour)
+	kept := make(map[string]bool, len(keep))
+	for sha := range keep {
+		if len(sha) > 12 {
+			sha = sha[:12]
+		}
+		kept[sha] = true
+	}
+	years, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list the archive %s: %w", dir, err)
+	}
+	var (
+		removed []string
+		errs    []error
+	)
+	for _, y := range years {
+		if !y.IsDir() || !isDigits(y.Name(), 4) {
+			continue
+		}
+		ydir := filepath.Join(dir, y.Name())
+		months, err := os.ReadDir(ydir)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("list the archive %s: %w", ydir, err))
+			continue
+		}
+		for _, m := range months {
+			if !m.IsDir() || !isDigits(m.Name(), 2) {
+				continue
+			}
+			mdir := filepath.Join(ydir, m.Name())
+			files, err := os.ReadDir(mdir)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("list the archive %s: %w", mdir, err))
+				continue
+			}
+			for _, f := range files {
+				if !f.Type().IsRegular() || !archived(f.Name(), kept) {
+					continue
+				}
+				info, err := f.Info()
+				if err != nil || !info.ModTime().Before(cutoff) {
+					continue // removed meanwhile, or recent
+				}
+				p := filepath.Join(mdir, f.Name())
+				if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+					errs = append(errs, fmt.Errorf("remove archived extract: %w", err))
+					continue
+				}
+				removed = append(removed, p)
+			}
+			_ = os.Remove(mdir) // fails while not empty: it stays
+		}
+		_ = os.Remove(ydir)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// archived tells whether name is an archived extract ("<sha12>_<name>") that kept
+// does not hold, or a leftover download ("<name>.part").
+func archived(name string, kept map[string]bool) bool {
+	if strings.HasSuffix(name, ".part") {
+		return true
+	}
+	prefix, _, ok := strings.Cut(name, "_")
+	return ok && len(prefix) == 12 && isHex(prefix) && !kept[prefix]
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(s string) bool {
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -59,42 +59,12 @@ func (s *Store) EachAcked(ctx context.Context, count func(n int) error, fn func(
 	return nil
 }
 
-// Acked returns what the shop last acknowledged for each product and variant: the
-// state reconcile.Diff compares a new plan with. It is the shop's state only once
-// no batch is pending: resume Pending first. Decisions come back without Reason,
-// Source and Lines, which are not stored.
-func (s *Store) Acked(ctx context.Context) (map[reconcile.Target]reconcile.Decision, error) {
-	var acked map[reconcile.Target]reconcile.Decision
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM acked`).Scan(&n); err != nil {
-			return err
-		}
-		acked = make(map[reconcile.Target]reconcile.Decision, n)
-		rows, err := tx.QueryContext(ctx, `SELECT `+ackedColumns+` FROM acked`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			d, err := scanAcked(rows)
-			if err != nil {
-				return err
-			}
-			acked[d.Key()] = d
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("load acknowledged state: %w", err)
-	}
-	return acked, nil
-}
-
-// AckedState is Acked in the compact form reconcile.DiffAcked compares a plan
-// with: no reference nor size, ids packed, so that a million targets load in a
-// fraction of the time and keep a fraction of the memory.
-func (s *Store) AckedState(ctx context.Context) (*reconcile.Acked, error) {
+// Acked is what the shop last acknowledged for each product and variant, in the
+// compact form reconcile.Diff compares a plan with: no reference nor size, ids
+// packed, so that a million targets load in a fraction of the time and memory.
+// It is the shop's state only once no batch is pending: resume Pending first.
+// EachAcked streams the whole rows.
+func (s *Store) Acked(ctx context.Context) (*reconcile.Acked, error) {
 	var acked *reconcile.Acked
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var n int

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -12,12 +13,11 @@ import (
 func TestAckedStateIsAcked(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	if a, err := s.AckedState(ctx); err != nil || a.Len() != 0 {
+	if a, err := s.Acked(ctx); err != nil || a.Len() != 0 {
 		t.Fatalf("empty store: %d targets, %v", a.Len(), err)
 	}
 	id := begin(t, s)
 	ds := decisions("p", 95)
-	ds[7].Availability, _ = reconcile.AvailabilityOf("discontinued") // not one of the engine's: kept as it is
 	batches := split(id, ds, 10)
 	if err := s.Journal(ctx, id, batches); err != nil {
 		t.Fatal(err)
@@ -27,11 +27,11 @@ func TestAckedStateIsAcked(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.AckedState(ctx)
+	got, err := s.Acked(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,5 +40,27 @@ func TestAckedStateIsAcked(t *testing.T) {
 	}
 	if sh, ok := got.Get(ds[7].Key()); !ok || sh != ds[7].Shown() {
 		t.Fatalf("Get(%v) = %+v, %v", ds[7].Key(), sh, ok)
+	}
+}
+
+// TestUnknownAvailabilityInTheStateIsAnError: a text the engine does not know,
+// written into the state file by something else, is refused with the text, not
+// given a code of its own.
+func TestUnknownAvailabilityInTheStateIsAnError(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	id := begin(t, s)
+	batches := split(id, decisions("p", 3), 3)
+	if err := s.Journal(ctx, id, batches); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ack(ctx, batches[0].Key, acceptAll(batches[0].Items)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE acked SET availability = 'discontinued' WHERE product_id = (SELECT min(product_id) FROM acked)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Acked(ctx); err == nil || !strings.Contains(err.Error(), "discontinued") {
+		t.Errorf("AckedState: %v, want an error naming the text", err)
 	}
 }

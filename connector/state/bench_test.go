@@ -54,7 +54,7 @@ func BenchmarkAcked(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		b.StartTimer()
-		acked, err := s.Acked(ctx)
+		acked, err := ackedMap(ctx, s)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -96,7 +96,7 @@ func BenchmarkAckedState(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&before)
 		b.StartTimer()
-		acked, err := s.AckedState(ctx)
+		acked, err := s.Acked(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -163,7 +163,7 @@ func checkConsistent(t *testing.T, path string, kill int) {
 	}
 	rows.Close()
 
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}

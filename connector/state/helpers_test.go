@@ -1,6 +1,7 @@
 package state
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -54,4 +55,22 @@ func rows(ds []reconcile.Decision) []Item {
 		out[i] = ItemOf(d)
 	}
 	return out
+}
+
+func statFile(path string) (int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.Size(), nil
+}
+
+// ackedMap reads the acknowledged state as a map, for tests that compare it.
+func ackedMap(ctx context.Context, s *Store) (map[reconcile.Target]reconcile.Decision, error) {
+	m := map[reconcile.Target]reconcile.Decision{}
+	err := s.EachAcked(ctx, func(int) error { return nil }, func(d reconcile.Decision) error {
+		m[d.Key()] = d
+		return nil
+	})
+	return m, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -207,6 +208,7 @@ type acker struct {
 	run                           RunID
 	now                           int64
 	result, get, put, keepReplace *sql.Stmt
+	publish                       *sql.Stmt
 }
 
 func newAcker(ctx context.Context, tx *sql.Tx, run RunID, now int64) (*acker, error) {
@@ -230,6 +232,9 @@ func newAcker(ctx context.Context, tx *sql.Tx, run RunID, now int64) (*acker, er
 			published = excluded.published, availability = excluded.availability,
 			quantity = excluded.quantity, price_cents = excluded.price_cents,
 			restock_days = excluded.restock_days, run_id = excluded.run_id, acked_ms = excluded.acked_ms`)
+	// The kept catalog follows the publications the shop accepted: the next
+	// changes list them, and finding them unchanged writes nothing.
+	a.publish = prepare(`UPDATE catalog SET published = ? WHERE id = ? AND published != ?`)
 	// A run that sets a target twice keeps the first value it replaced.
 	a.keepReplace = prepare(`INSERT INTO replaced (run_id, product_id, variant_id, before, after)
 		VALUES (?, ?, ?, ?, ?)
@@ -242,7 +247,7 @@ func newAcker(ctx context.Context, tx *sql.Tx, run RunID, now int64) (*acker, er
 }
 
 func (a *acker) close() {
-	for _, st := range []*sql.Stmt{a.result, a.get, a.put, a.keepReplace} {
+	for _, st := range []*sql.Stmt{a.result, a.get, a.put, a.keepReplace, a.publish} {
 		if st != nil {
 			st.Close()
 		}
@@ -269,6 +274,11 @@ func (a *acker) accept(ctx context.Context, d Item) error {
 	if _, err := a.put.ExecContext(ctx, d.ProductID, d.VariantID, d.Ref, d.Size, d.Published,
 		d.Availability, d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
 		return err
+	}
+	if d.VariantID == "" {
+		if _, err := a.publish.ExecContext(ctx, d.Published, d.ProductID, d.Published); err != nil {
+			return err
+		}
 	}
 	_, err = a.keepReplace.ExecContext(ctx, a.run, d.ProductID, d.VariantID, before, after)
 	return err
@@ -367,7 +377,25 @@ func (s *Store) Replaced(ctx context.Context, id RunID) ([]Replaced, error) {
 			}
 			out = append(out, r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) > 0 {
+			return nil
+		}
+		var from string
+		err = tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = ?`, metaRollbackFrom).Scan(&from)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if v, _ := strconv.ParseInt(from, 10, 64); int64(id) < v {
+			return fmt.Errorf("%w: only the last %d accepted runs keep what they replaced, run %d is older: it can no longer be rolled back",
+				ErrPruned, RollbackRuns, id)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list values replaced by run %d: %w", id, err)

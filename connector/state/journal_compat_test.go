@@ -37,7 +37,7 @@ func TestJournalOfAnEarlierVersion(t *testing.T) {
 	if err := s.Ack(ctx, "old-key", acceptAll(pending[0].Items)); err != nil {
 		t.Fatal(err)
 	}
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}

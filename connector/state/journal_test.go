@@ -71,7 +71,7 @@ func TestJournalSurvivesReopen(t *testing.T) {
 	if pending, err := s.Pending(ctx); err != nil || len(pending) != 0 {
 		t.Errorf("pending after acking all = %d, %v", len(pending), err)
 	}
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestAck(t *testing.T) {
 	if err := s.Ack(ctx, "k", bad); err == nil {
 		t.Fatal("Ack with a stranger item succeeded")
 	}
-	if acked, _ := s.Acked(ctx); len(acked) != 0 {
+	if acked, _ := ackedMap(ctx, s); len(acked) != 0 {
 		t.Fatalf("a failed Ack left %d acknowledged targets", len(acked))
 	}
 
@@ -146,7 +146,7 @@ func TestAck(t *testing.T) {
 		t.Errorf("Ack of an unknown key = %v, want ErrNotFound", err)
 	}
 
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestAckRefusedBatch(t *testing.T) {
 	if err != nil || len(pending) != 0 {
 		t.Errorf("pending after closing the batch: %d, %v", len(pending), err)
 	}
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil || len(acked) != 0 {
 		t.Errorf("acked: %d, %v", len(acked), err)
 	}
@@ -242,7 +242,7 @@ func TestReplaced(t *testing.T) {
 			t.Errorf("Replaced(run %d)\n got %+v\nwant %+v", tc.run, got, tc.want)
 		}
 	}
-	acked, err := s.Acked(ctx)
+	acked, err := ackedMap(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}

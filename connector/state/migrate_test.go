@@ -53,10 +53,10 @@ func tables(t *testing.T, db *sql.DB) string {
 
 func TestMigrateFresh(t *testing.T) {
 	s, _ := openTemp(t)
-	if got, want := version(t, s.db), 3; got != want {
+	if got, want := version(t, s.db), len(migrations); got != want {
 		t.Errorf("version %d, want %d", got, want)
 	}
-	want := "acked aliases batches item_results meta replaced run_data runs"
+	want := "acked aliases batches catalog item_results meta replaced run_data runs"
 	if got := tables(t, s.db); got != want {
 		t.Errorf("tables %q, want %q", got, want)
 	}
@@ -85,8 +85,8 @@ func TestMigrateFromV1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if got := version(t, s.db); got != 3 {
-		t.Errorf("version %d after upgrade, want 3", got)
+	if got := version(t, s.db); got != len(migrations) {
+		t.Errorf("version %d after upgrade, want %d", got, len(migrations))
 	}
 	if id, err := s.StateID(ctx); err != nil || len(id) != 12 {
 		t.Errorf("state id after upgrade %q, %v: want 12 hex digits", id, err)

@@ -1,11 +1,14 @@
 package state
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -215,11 +218,31 @@ func (s *Store) ProcessedSHA(ctx context.Context, sha string) (id RunID, ok bool
 	return id, true, nil
 }
 
+// compressAbove is the size from which run data is stored gzipped: a report
+// model of a night's changes shrinks about tenfold.
+const compressAbove = 4 << 10
+
+// gzipMagic starts every gzip stream; no JSON document starts with it, so data
+// stored plain by earlier versions reads as it is.
+var gzipMagic = []byte{0x1f, 0x8b}
+
 // SaveRunData stores blob as run id's data of this kind ("report", "plan", …),
-// replacing any earlier one.
+// replacing any earlier one. Blobs above compressAbove are stored gzipped;
+// RunData gives them back as they were.
 func (s *Store) SaveRunData(ctx context.Context, id RunID, kind string, blob []byte) error {
 	if blob == nil {
 		blob = []byte{}
+	}
+	if len(blob) > compressAbove {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if _, err := zw.Write(blob); err != nil {
+			return fmt.Errorf("save %s of run %d: compress: %w", kind, id, err)
+		}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("save %s of run %d: compress: %w", kind, id, err)
+		}
+		blob = buf.Bytes()
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO run_data (run_id, kind, data) VALUES (?, ?, ?)
@@ -240,8 +263,22 @@ func (s *Store) RunData(ctx context.Context, id RunID, kind string) ([]byte, err
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
+	if errors.Is(err, ErrNotFound) {
+		if through, perr := s.prunedThrough(ctx); perr == nil && id <= through {
+			err = fmt.Errorf("%w: %w, older than report.keep_days", err, ErrPruned)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s of run %d: %w", kind, id, err)
+	}
+	if bytes.HasPrefix(blob, gzipMagic) {
+		zr, err := gzip.NewReader(bytes.NewReader(blob))
+		if err != nil {
+			return nil, fmt.Errorf("read %s of run %d: decompress: %w", kind, id, err)
+		}
+		if blob, err = io.ReadAll(zr); err != nil {
+			return nil, fmt.Errorf("read %s of run %d: decompress: %w", kind, id, err)
+		}
 	}
 	return blob, nil
 }

@@ -39,11 +39,42 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// IMMEDIATE (see dsn) so two processes queue on the lock instead of failing
 	// to upgrade a read lock.
 	db.SetMaxOpenConns(1)
+	// A new file gives back the space of what retention removes: auto_vacuum is
+	// set before the first table exists. An older file is converted just after.
+	if _, err := db.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
+	}
 	if err := migrate(ctx, db, migrations); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
 	}
-	return &Store{db: db, path: path}, nil
+	s := &Store{db: db, path: path}
+	// A file written before retention (auto_vacuum NONE) is rewritten once by
+	// VACUUM. It needs free space about the file's size: when that fails the file
+	// works as it is, and the next Prune tries again.
+	_ = s.incrementalVacuumOn(ctx)
+	return s, nil
+}
+
+// incrementalVacuumOn switches a file whose auto_vacuum is NONE to INCREMENTAL:
+// the setting only takes effect on a file with tables through one VACUUM, which
+// rewrites the whole file. It does nothing on a file already switched.
+func (s *Store) incrementalVacuumOn(ctx context.Context) error {
+	var mode int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return fmt.Errorf("read auto_vacuum of %s: %w", s.path, explain(err, s.path))
+	}
+	if mode != 0 {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		return fmt.Errorf("set auto_vacuum of %s: %w", s.path, explain(err, s.path))
+	}
+	if _, err := s.db.ExecContext(ctx, "VACUUM"); err != nil {
+		return fmt.Errorf("rewrite %s to give space back (VACUUM): %w", s.path, explain(err, s.path))
+	}
+	return nil
 }
 
 // dsn is the modernc.org/sqlite connection string: WAL, a busy timeout, foreign

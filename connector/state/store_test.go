@@ -106,7 +106,7 @@ func TestTwoStoresOneFile(t *testing.T) {
 	if len(runs) != 4*perWriter {
 		t.Errorf("%d runs, want %d", len(runs), 4*perWriter)
 	}
-	acked, err := a.Acked(ctx)
+	acked, err := ackedMap(ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,8 +64,25 @@ type golden struct {
 	Records    []erp.Record     `json:"records,omitempty"`  // the first 5 and the last
 }
 
+// fileOptions reads <extract>.yaml when there is one: settings of the site that
+// drops this extract, applied over the profile's (a configured sheet, a format).
+func fileOptions(t *testing.T, path string) erp.Options {
+	var o erp.Options
+	b, err := os.ReadFile(path + ".yaml")
+	if errors.Is(err, os.ErrNotExist) {
+		return o
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, &o); err != nil {
+		t.Fatalf("%s.yaml: %v", path, err)
+	}
+	return o
+}
+
 func readGolden(t *testing.T, profile, path string) golden {
-	r, err := erp.New(profile, profileOptions(t, profile))
+	r, err := erp.New(profile, profileOptions(t, profile).Merge(fileOptions(t, path)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,7 @@ func TestRowErrors(t *testing.T) {
 		"2;R2;Tissot;;;1;0;12.50;A;\r\n"+
 		"3;R3;Tissot;;;1;0;10,00;A;12AB\r\n"+
 		";;Tissot;;;1;0;10,00;A;\r\n"+
+		";;Tissot;;;1;0;10,00;A;7610010000004\r\n"+
 		"5;R5;;;;1;0;10,00;A;\r\n"+
 		"6;R6;Tissot;;;1\r\n"+
 		"7;R7;Tissot;;;1;0;10,00;A;\r\n")
@@ -79,33 +80,36 @@ func TestRowErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 1 || recs[0].Ref != "R7" {
-		t.Errorf("records = %+v, want only R7", recs)
+	// R3 keeps its row, its unreadable barcode ignored with a warning; the row with
+	// no reference but a barcode is kept for the barcode to connect it.
+	if len(recs) != 3 || recs[0].Ref != "R3" || recs[0].EAN != "" || recs[1].Ref != "" || recs[1].EAN != "7610010000004" || recs[2].Ref != "R7" {
+		t.Errorf("records = %+v, want R3, the barcode row and R7", recs)
 	}
 	want := []struct {
 		line        int
 		code, field string
+		severity    erp.Severity
 	}{
-		{2, erp.CodeBadQty, "qty"},
-		{3, erp.CodeBadPrice, "price"},
-		{4, erp.CodeBadEAN, "ean"},
-		{5, erp.CodeMissingRef, "ref"},
-		{6, erp.CodeMissingBrand, "brand"},
-		{7, erp.CodeTooFewFields, ""},
+		{2, erp.CodeBadQty, "qty", erp.RowError},
+		{3, erp.CodeBadPrice, "price", erp.RowError},
+		{4, erp.CodeBadEAN, "ean", erp.Warning},
+		{5, erp.CodeMissingRef, "ref", erp.RowError},
+		{7, erp.CodeMissingBrand, "brand", erp.RowError},
+		{8, erp.CodeTooFewFields, "", erp.RowError},
 	}
 	if len(probs) != len(want) {
 		t.Fatalf("problems = %v", probs)
 	}
 	for i, w := range want {
 		p := probs[i]
-		if p.Loc.Line != w.line || p.Code != w.code || p.Field != w.field || p.Severity != erp.RowError {
+		if p.Loc.Line != w.line || p.Code != w.code || p.Field != w.field || p.Severity != w.severity {
 			t.Errorf("problem %d = %v, want line %d %s field %q", i, p, w.line, w.code, w.field)
 		}
 		if !strings.HasPrefix(p.Error(), "s.csv:") {
 			t.Errorf("problem %d message %q does not name the file and line", i, p.Error())
 		}
 	}
-	if sum.RowErrors != 6 || sum.Rows != 1 {
+	if sum.RowErrors != 5 || sum.Warnings != 1 || sum.Rows != 3 {
 		t.Errorf("summary = %+v", sum)
 	}
 }

@@ -54,5 +54,8 @@ func New(overrides erp.Options) (erp.Reader, error) {
 		Options:   o,
 		Footer:    "total",
 		LegacyXLS: "a legacy .xls workbook: export the Cestia stock as .xlsx",
+		// "Stock" is the profile's default: a workbook without it is read from its
+		// first visible sheet. A sheet the site names must exist.
+		SheetOptional: overrides.Sheet == "",
 	}}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/erp/erpgen"
 )
 
 // workbook builds an XLSX with one sheet holding rows from A1.
@@ -161,5 +162,93 @@ func TestLibreOffice(t *testing.T) {
 	}
 	if len(recs) != 2 || recs[0].PriceCents != 125050 || recs[1].Size != "52" || recs[1].Qty != 3 || !recs[1].Excluded {
 		t.Errorf("records %+v, problems %v", recs, probs)
+	}
+}
+
+// TestSameDisplay: a cell reads the same whatever formats other cells use (a date in
+// the size column read 45306 or 01-15-24 depending on whether the workbook had a
+// zero-padding format somewhere else).
+func TestSameDisplay(t *testing.T) {
+	sheet := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` +
+		`<row r="1"><c r="A1" t="inlineStr"><is><t>Réf. fournisseur</t></is></c><c r="B1" t="inlineStr"><is><t>Fournisseur</t></is></c><c r="C1" t="inlineStr"><is><t>Qté stock</t></is></c><c r="D1" t="inlineStr"><is><t>Taille</t></is></c></row>` +
+		`<row r="2"><c r="A2" s="1"><v>451627</v></c><c r="B2" t="inlineStr"><is><t>Maty</t></is></c><c r="C2"><v>1</v></c><c r="D2" s="2"><v>45306</v></c></row>` +
+		`</sheetData></worksheet>`
+	styles := func(padded bool) string {
+		code := "0.00"
+		if padded {
+			code = "0000000"
+		}
+		return `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts><numFmt numFmtId="164" formatCode="` + code + `"/></numFmts>` +
+			`<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>`
+	}
+	for _, tt := range []struct {
+		padded bool
+		ref    string
+	}{{true, "0451627"}, {false, "451627"}} {
+		w := &erpgen.Workbook{Sheets: []erpgen.Sheet{{Name: "Stock", XML: sheet}}, Styles: styles(tt.padded)}
+		recs, probs, _, err := read(t, erp.Options{}, w.Bytes())
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("records %v, problems %v, err %v", recs, probs, err)
+		}
+		if recs[0].Size != "2024-01-15" || recs[0].Ref != tt.ref {
+			t.Errorf("padded format %v: size %q, ref %q; want 2024-01-15, %s", tt.padded, recs[0].Size, recs[0].Ref, tt.ref)
+		}
+	}
+}
+
+// TestSheetChoice: the configured sheet must exist; the profile's "Stock" is
+// preferred; otherwise the first visible sheet is read.
+func TestSheetChoice(t *testing.T) {
+	var sst []string
+	arts := erpgen.Generate(1, 10)
+	good := erpgen.CestiaSheet(arts, &sst)
+	old := erpgen.CestiaSheet(arts[:2], &sst)
+	tests := []struct {
+		name   string
+		sheets []erpgen.Sheet
+		over   erp.Options
+		want   string // the sheet read, or the start of the file error
+	}{
+		{"Stock preferred", []erpgen.Sheet{{Name: "Autre", XML: old}, {Name: "Stock", XML: good}}, erp.Options{}, "Stock"},
+		{"hidden first sheet skipped", []erpgen.Sheet{{Name: "Ancien", State: "hidden", XML: old}, {Name: "Feuil2", XML: good}}, erp.Options{}, "Feuil2"},
+		{"very hidden too", []erpgen.Sheet{{Name: "Ancien", State: "veryHidden", XML: old}, {Name: "Feuil2", XML: good}}, erp.Options{}, "Feuil2"},
+		{"hidden Stock named by the profile", []erpgen.Sheet{{Name: "Feuil1", XML: old}, {Name: "Stock", State: "hidden", XML: good}}, erp.Options{}, "Stock"},
+		{"configured sheet", []erpgen.Sheet{{Name: "Stock", XML: old}, {Name: "Inventaire", XML: good}}, erp.Options{Sheet: "inventaire"}, "Inventaire"},
+		{"configured sheet missing", []erpgen.Sheet{{Name: "Stock", XML: good}}, erp.Options{Sheet: "Inventaire"}, `stock.xlsx: extract refused: the workbook has no sheet named "Inventaire" (sheets: "Stock")`},
+		{"all hidden", []erpgen.Sheet{{Name: "A", State: "hidden", XML: good}}, erp.Options{}, `stock.xlsx: extract refused: every sheet of the workbook is hidden (sheets: "A" (hidden))`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &erpgen.Workbook{Sheets: tt.sheets, Strings: sst}
+			recs, _, _, err := read(t, tt.over, w.Bytes())
+			switch {
+			case err != nil:
+				if !strings.HasPrefix(err.Error(), tt.want) {
+					t.Errorf("err = %v, want %s", err, tt.want)
+				}
+			case len(recs) == 0 || recs[0].Loc.Sheet != tt.want:
+				t.Errorf("read %d records from %v, want sheet %s", len(recs), recs, tt.want)
+			}
+		})
+	}
+}
+
+// TestEncryptedByExcelize: a workbook saved with a password (by excelize, as Excel
+// does: an OLE2 file holding EncryptionInfo and EncryptedPackage) is named as such,
+// not taken for a legacy .xls.
+func TestEncryptedByExcelize(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetName("Sheet1", "Stock")
+	f.SetSheetRow("Stock", "A1", &[]any{"Réf. fournisseur", "Fournisseur", "Qté stock"})
+	f.SetSheetRow("Stock", "A2", &[]any{"R1", "Maty", 1})
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b, excelize.Options{Password: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, err := read(t, erp.Options{}, b.Bytes())
+	var fe *erp.FileError
+	if !errors.As(err, &fe) || fe.Code != erp.FileEncrypted || !strings.Contains(fe.Message, "password") {
+		t.Errorf("err = %v, want an encrypted file error", err)
 	}
 }

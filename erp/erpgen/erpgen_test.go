@@ -85,7 +85,7 @@ func TestCatalogShape(t *testing.T) {
 	if err := json.Unmarshal(b.Bytes(), &products); err != nil {
 		t.Fatal(err)
 	}
-	declinable := 0
+	declinable, eans := 0, 0
 	for _, p := range products {
 		var keys []string
 		for k := range p {
@@ -93,11 +93,20 @@ func TestCatalogShape(t *testing.T) {
 		}
 		sort.Strings(keys)
 		want := []string{"brand", "category", "declinable", "id", "published", "ref"}
+		if _, ok := p["ean"]; ok { // the brands that print barcodes
+			want = []string{"brand", "category", "declinable", "ean", "id", "published", "ref"}
+			eans++
+		}
 		if p["declinable"] == true {
 			declinable++
 			want = []string{"brand", "category", "declinable", "id", "published", "ref", "variants"}
 			v := p["variants"].([]any)[0].(map[string]any)
-			if len(v) != 2 || v["id"] == "" || v["size"] == "" {
+			if _, ok := v["ean"]; ok {
+				eans++
+				if len(v) != 3 {
+					t.Errorf("variant %v", v)
+				}
+			} else if len(v) != 2 || v["id"] == "" || v["size"] == "" {
 				t.Errorf("variant %v", v)
 			}
 		}
@@ -105,7 +114,7 @@ func TestCatalogShape(t *testing.T) {
 			t.Fatalf("product keys %v, want %v", keys, want)
 		}
 	}
-	if len(products) < 50 || declinable == 0 {
-		t.Errorf("%d products, %d declinable", len(products), declinable)
+	if len(products) < 50 || declinable == 0 || eans == 0 {
+		t.Errorf("%d products, %d declinable, %d with a barcode", len(products), declinable, eans)
 	}
 }

@@ -103,6 +103,7 @@ func sampleFiles(t *testing.T) map[string][]byte {
 	files["generic/broken/garbage_numbers.xml"] = bytes.Replace(bytes.Replace(feed,
 		[]byte("<disponible>1</disponible>"), []byte("<disponible>un</disponible>"), 2),
 		[]byte("<prix devise=\"EUR\">"), []byte("<prix devise=\"EUR\">env. "), 1)
+	hostileFiles(t, arts, files)
 	return files
 }
 

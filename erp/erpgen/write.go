@@ -147,12 +147,14 @@ type CatalogProduct struct {
 	Declinable bool             `json:"declinable"`
 	Variants   []CatalogVariant `json:"variants,omitempty"`
 	Published  bool             `json:"published"`
+	EAN        string           `json:"ean,omitempty"` // the article's barcode, for a product without sizes
 }
 
 // CatalogVariant is one size of a declinable catalog product.
 type CatalogVariant struct {
 	ID   string `json:"id"`
 	Size string `json:"size"`
+	EAN  string `json:"ean,omitempty"` // the size's barcode
 }
 
 // Catalog returns the web catalog that goes with the articles: one product per
@@ -170,9 +172,12 @@ func Catalog(articles iter.Seq[Article]) []CatalogProduct {
 			index[a.ProductID] = i
 			out = append(out, CatalogProduct{ID: a.ProductID, Brand: a.CatalogBrand, Ref: a.CatalogRef,
 				Category: a.Category, Declinable: a.Declinable, Published: a.Published})
+			if !a.Declinable {
+				out[i].EAN = a.EAN
+			}
 		}
 		if a.Declinable {
-			out[i].Variants = append(out[i].Variants, CatalogVariant{ID: a.VariantID, Size: a.Size})
+			out[i].Variants = append(out[i].Variants, CatalogVariant{ID: a.VariantID, Size: a.Size, EAN: a.EAN})
 		}
 	}
 	return out

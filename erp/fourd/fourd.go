@@ -49,7 +49,7 @@ var _ erp.Reader = (*Reader)(nil)
 
 // New returns a 4D reader with the site's overrides applied to the defaults.
 func New(overrides erp.Options) (erp.Reader, error) {
-	r := &Reader{erp.TextReader{Profile: Name, Options: Defaults().Merge(overrides)}}
+	r := &Reader{erp.TextReader{Profile: Name, Options: Defaults().Merge(overrides), MixedLineEnds: true}}
 	if err := r.Check(); err != nil {
 		return nil, fmt.Errorf("%s profile: %w", Name, err)
 	}

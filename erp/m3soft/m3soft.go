@@ -68,13 +68,13 @@ func (r *Reader) Read(ctx context.Context, name string, in io.Reader, sink erp.S
 		before    int // article rows before the trailer
 	)
 	t := r.text
-	t.Marker = func(loc erp.Location, f []string, articles int) error {
-		switch strings.ToUpper(f[0]) {
+	t.Marker = func(loc erp.Location, f []string, articles int) (bool, error) {
+		switch strings.ToUpper(strings.TrimSpace(f[0])) {
 		case "#M3SOFT":
 			sawStart = true
 		case "#FIN":
 			if trailer.Line != 0 {
-				return &erp.FileError{Loc: loc, Code: erp.FileFormat, Message: fmt.Sprintf("a second #FIN trailer (the first is on line %d)", trailer.Line)}
+				return true, &erp.FileError{Loc: loc, Code: erp.FileFormat, Message: fmt.Sprintf("a second #FIN trailer (the first is on line %d)", trailer.Line)}
 			}
 			n := -1
 			if len(f) > 1 {
@@ -83,11 +83,13 @@ func (r *Reader) Read(ctx context.Context, name string, in io.Reader, sink erp.S
 				}
 			}
 			if n < 0 {
-				return &erp.FileError{Loc: loc, Code: erp.FileTruncated, Message: "the trailer must read #FIN|<number of article lines>"}
+				return true, &erp.FileError{Loc: loc, Code: erp.FileTruncated, Message: "the trailer must read #FIN|<number of article lines>"}
 			}
 			trailer, announced, before = loc, n, articles
+		default:
+			return false, nil // an article whose reference starts with '#'
 		}
-		return nil
+		return true, nil
 	}
 	t.End = func(last erp.Location, articles int) error {
 		switch {

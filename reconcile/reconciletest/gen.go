@@ -80,6 +80,33 @@ func Catalog(n int) []reconcile.Product {
 	return out
 }
 
+// EAN is the barcode (an EAN-13) of article i, or of its k-th size (k ≥ 0; -1:
+// the article itself).
+func EAN(i, k int) string {
+	return mapping.WithCheckDigit(760_000_000_000 + uint64(i)*16 + uint64(k+1)).String()
+}
+
+// CatalogWithEANs is Catalog with barcodes: on each size of a ring, on the other
+// products themselves. One product in ten thousand has the barcode of the one before
+// it (a catalog mistake: a barcode two products share).
+func CatalogWithEANs(n int) []reconcile.Product {
+	out := Catalog(n)
+	for i := range out {
+		p := &out[i]
+		if len(p.Variants) == 0 {
+			p.EAN = EAN(i, -1)
+			if i%10000 == 9 && i > 0 && len(out[i-1].Variants) == 0 {
+				p.EAN = out[i-1].EAN
+			}
+			continue
+		}
+		for k := range p.Variants {
+			p.Variants[k].EAN = EAN(i, k)
+		}
+	}
+	return out
+}
+
 // MapperConfig returns the brand table of the generated data: every catalog brand
 // mapped from its upper-case ERP spelling, with a prefix rule on a few brands.
 func MapperConfig() mapping.Config {
@@ -101,7 +128,16 @@ func MapperConfig() mapping.Config {
 // one ring size in four missing. Per thousand rings, ten lines without a size and
 // ten with a size the catalog lacks. night shifts stock and prices, so that two nights
 // differ by about one article in a hundred.
-func Lines(size, n, night int, emit func(reconcile.Line)) {
+func Lines(size, n, night int, emit func(reconcile.Line)) { lines(size, n, night, false, emit) }
+
+// LinesWithEANs is Lines against a catalog made by CatalogWithEANs, each line
+// carrying its article's barcode (its size's for a ring). Per hundred articles, the
+// one with a typo in its reference connects by its barcode, one has a barcode with
+// a wrong check digit, one the barcode of another article (a conflict), and one an
+// empty reference (connected by its barcode).
+func LinesWithEANs(size, n, night int, emit func(reconcile.Line)) { lines(size, n, night, true, emit) }
+
+func lines(size, n, night int, eans bool, emit func(reconcile.Line)) {
 	line := 1
 	put := func(l reconcile.Line) {
 		line++
@@ -133,7 +169,24 @@ func Lines(size, n, night int, emit func(reconcile.Line)) {
 		if i%Brands%50 == 0 && i%2 == 0 {
 			l.Ref = "MSN-" + l.Ref
 		}
+		ean := func(k int) string {
+			switch {
+			case !eans:
+				return ""
+			case i%100 == 55:
+				e := []byte(EAN(i, k))
+				e[len(e)-1] = '0' + (e[len(e)-1]-'0'+1)%10 // a wrong check digit
+				return string(e)
+			case i%100 == 66:
+				return EAN(i+1, k) // another article's
+			}
+			return EAN(i, k)
+		}
+		if eans && i%100 == 77 {
+			l.Ref = ""
+		}
 		if !declinable(i) {
+			l.EAN = ean(-1)
 			put(l)
 			if i%50 == 5 {
 				l.PriceCents += 500
@@ -153,6 +206,7 @@ func Lines(size, n, night int, emit func(reconcile.Line)) {
 				l.RawSize = "T99" // not a size of the catalog
 			}
 			l.PriceCents = int64(80000 + k*2500)
+			l.EAN = ean(k)
 			put(l)
 		}
 	}

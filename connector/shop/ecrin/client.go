@@ -23,8 +23,9 @@ const Kind = "ecrin"
 func init() { shop.Register(Kind, open) }
 
 var (
-	_ shop.Shop     = (*Client)(nil)
-	_ shop.Uploader = (*Client)(nil)
+	_ shop.Shop          = (*Client)(nil)
+	_ shop.Uploader      = (*Client)(nil)
+	_ shop.CatalogDeltas = (*Client)(nil)
 )
 
 // open opens the kind from its `shop:` block.
@@ -175,6 +176,8 @@ func (e *StatusError) Unwrap() error {
 		return shop.ErrKeyReused
 	case e.Status == http.StatusRequestEntityTooLarge:
 		return shop.ErrTooLarge
+	case e.Status == http.StatusGone && e.Code == "cursor_expired":
+		return shop.ErrCursorExpired
 	}
 	return nil
 }

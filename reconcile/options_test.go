@@ -52,3 +52,25 @@ func TestReserveSubtractsOpenOrders(t *testing.T) {
 		})
 	}
 }
+
+func TestLimitSuggestions(t *testing.T) {
+	catalog := []Product{{ID: "a", Brand: "B", Ref: "ABC123"}, {ID: "b", Brand: "B", Ref: "ABD456"}, {ID: "c", Brand: "B", Ref: "XYZ789"}}
+	lines := []Line{{Ref: "ABC124", ERPBrand: "B", Qty: 1}, {Ref: "ABD457", ERPBrand: "B", Qty: 1}, {Ref: "XYZ780", ERPBrand: "B", Qty: 1}}
+	for _, tt := range []struct{ limit, want int }{{0, 3}, {2, 2}, {5, 3}} {
+		e := NewEngine(catalog, Rules{}, nil)
+		for _, l := range lines {
+			e.Add(l)
+		}
+		e.LimitSuggestions(tt.limit)
+		plan := e.Plan()
+		got := 0
+		for _, u := range plan.Findings.Unmatched {
+			if len(u.Suggestions) > 0 {
+				got++
+			}
+		}
+		if len(plan.Findings.Unmatched) != 3 || got != tt.want {
+			t.Errorf("limit %d: %d of %d unmatched lines got suggestions, want %d", tt.limit, got, len(plan.Findings.Unmatched), tt.want)
+		}
+	}
+}

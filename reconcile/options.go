@@ -1,5 +1,7 @@
 package reconcile
 
+// This file holds the engine's options that a run sets before Plan.
+
 // Reserve tells the engine what the shop sold online that the extract may still
 // count: for each product (VariantID empty) or size variant, the quantity of its
 // open web orders. Plan subtracts it from the extract's stock before deciding, so a
@@ -53,4 +55,19 @@ func (e *Engine) applyReserved() {
 		}
 		a.qty = max(a.qty-int32(min(n, 1<<30)), 0)
 	}
+}
+
+// LimitSuggestions makes Plan look for suggestions for the first n unmatched
+// lines only (by brand, then key): a nightly run lists the references to rewrite
+// night after night, and searching a million-product catalog for tens of thousands
+// of them every night costs more than the rest of the night. 0 (the default): all
+// of them, as a precheck wants.
+func (e *Engine) LimitSuggestions(n int) { e.maxSuggest = n }
+
+// suggestable returns the unmatched lines Plan looks for suggestions for.
+func (e *Engine) suggestable(um []Unmatched) []Unmatched {
+	if e.maxSuggest > 0 && len(um) > e.maxSuggest {
+		return um[:e.maxSuggest]
+	}
+	return um
 }
