@@ -57,6 +57,9 @@ func TestMedusaCatalog(t *testing.T) {
 				want.brand, want.sizes != nil, want.sizes)
 		}
 	}
+	if p := byRef["T120.407.17.041.00"]; p.EAN != "7611608292768" {
+		t.Errorf("the watch's EAN is %q, want the variant's ean 7611608292768", p.EAN)
+	}
 	if _, ok := byRef["PEN-HORS-01"]; ok {
 		t.Error("the catalog holds a product of another sales channel")
 	}
