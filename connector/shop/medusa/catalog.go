@@ -134,7 +134,7 @@ func (a *Adapter) Catalog(ctx context.Context) ([]reconcile.Product, error) {
 			}
 		}
 		offset += len(page.Products)
-		if len(page.Products) == 0 || offset >= page.Count {
+		if lastPage(len(page.Products), offset, page.Count, a.opts.PageSize) {
 			return out, nil
 		}
 	}
@@ -296,4 +296,16 @@ func eanOf(v *wireVariant) string {
 		return e
 	}
 	return strings.TrimSpace(v.Barcode)
+}
+
+// lastPage says whether a page of n rows (limit asked) ending at offset is the
+// last of count rows; without a count, a short page is the last.
+func lastPage(n, offset, count, limit int) bool {
+	if n == 0 {
+		return true
+	}
+	if count > 0 {
+		return offset >= count
+	}
+	return n < limit
 }

@@ -65,7 +65,7 @@ func (a *Adapter) OpenOrders(ctx context.Context) ([]shop.OrderLine, error) {
 		}
 		res = append(res, page.Reservations...)
 		offset += len(page.Reservations)
-		if len(page.Reservations) == 0 || offset >= page.Count {
+		if lastPage(len(page.Reservations), offset, page.Count, 200) {
 			break
 		}
 	}
@@ -115,7 +115,7 @@ func (a *Adapter) OpenOrders(ctx context.Context) ([]shop.OrderLine, error) {
 			}
 		}
 		offset += len(page.Orders)
-		if len(page.Orders) == 0 || offset >= page.Count {
+		if lastPage(len(page.Orders), offset, page.Count, 100) {
 			break
 		}
 	}
