@@ -85,6 +85,54 @@ const (
 	MaxRetryAfter       = 5 * time.Minute // a longer Retry-After is shortened to this
 )
 
+// RetryOptions are the retry settings of every HTTP shop kind, embedded in its
+// options (yaml inline): max_retries, backoff_base, backoff_max, max_total_wait.
+type RetryOptions struct {
+	// MaxRetries is how many times a failed request is retried (default 8;
+	// negative: never).
+	MaxRetries int `yaml:"max_retries"`
+	// BackoffBase is the wait before the first retry, doubled at each retry up to
+	// BackoffMax, with jitter (defaults 1s and 1m). A Retry-After answer overrides it.
+	BackoffBase time.Duration `yaml:"backoff_base"`
+	BackoffMax  time.Duration `yaml:"backoff_max"`
+	// MaxTotalWait bounds the waits of one request across its retries (default 10m).
+	MaxTotalWait time.Duration `yaml:"max_total_wait"`
+}
+
+// WithDefaults returns o with its zero fields set to the defaults.
+func (o RetryOptions) WithDefaults() RetryOptions {
+	switch {
+	case o.MaxRetries == 0:
+		o.MaxRetries = DefaultMaxRetries
+	case o.MaxRetries < 0:
+		o.MaxRetries = 0
+	}
+	if o.BackoffBase == 0 {
+		o.BackoffBase = DefaultBackoffBase
+	}
+	if o.BackoffMax == 0 {
+		o.BackoffMax = max(DefaultBackoffMax, o.BackoffBase)
+	}
+	if o.MaxTotalWait == 0 {
+		o.MaxTotalWait = DefaultMaxTotalWait
+	}
+	return o
+}
+
+// Check refuses negative waits and a backoff_max below backoff_base.
+func (o RetryOptions) Check() error {
+	if o.BackoffBase < 0 || o.BackoffMax < o.BackoffBase || o.MaxTotalWait < 0 {
+		return errors.New("shop backoff_base, backoff_max and max_total_wait must be positive, backoff_max at least backoff_base")
+	}
+	return nil
+}
+
+// Retrier is the retry discipline of these options.
+func (o RetryOptions) Retrier(onRetry func(request string, retry int, wait time.Duration, cause error)) Retrier {
+	return Retrier{MaxRetries: o.MaxRetries, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
+		MaxTotalWait: o.MaxTotalWait, OnRetry: onRetry}
+}
+
 // Retrier is the retry discipline of one shop's requests: which failures are
 // retried (ShouldRetry), how long to wait, and how long a request may wait in all.
 type Retrier struct {

@@ -14,10 +14,7 @@ package shop
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"slices"
-	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -176,47 +173,26 @@ var (
 // DefaultKind is the kind of a configuration that names none: ecrin's own protocol.
 const DefaultKind = "ecrin"
 
-var (
-	registryMu sync.RWMutex
-	registry   = map[string]OpenFunc{}
-)
+var registry = settings.NewRegistry[OpenFunc]("shop")
 
 // Register makes a kind available to Open. Kinds call it from init; it panics on
 // a duplicate kind, a programming error.
-func Register(kind string, open OpenFunc) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[kind]; dup {
-		panic("shop: Register called twice for " + kind)
-	}
-	registry[kind] = open
-}
+func Register(kind string, open OpenFunc) { registry.Register(kind, open) }
 
 // Open opens a shop of the given kind ("" is DefaultKind) from its settings.
 func Open(kind string, block *yaml.Node, env Env) (Shop, error) {
 	if kind == "" {
 		kind = DefaultKind
 	}
-	registryMu.RLock()
-	open, ok := registry[kind]
-	registryMu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("open shop: unknown kind %q (known: %v)", kind, Kinds())
+	open, err := registry.Get(kind)
+	if err != nil {
+		return nil, err
 	}
 	return open(block, env)
 }
 
 // Kinds lists the registered kinds, sorted.
-func Kinds() []string {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	kinds := make([]string, 0, len(registry))
-	for k := range registry {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
+func Kinds() []string { return registry.Kinds() }
 
 // SettingError is a shop setting that is wrong, at a line of the configuration.
 type SettingError = settings.Error

@@ -1,10 +1,6 @@
 package source
 
 import (
-	"fmt"
-	"slices"
-	"sync"
-
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ecrin-connect/ecrin/connector/settings"
@@ -13,45 +9,23 @@ import (
 // OpenFunc opens a backend from its YAML settings.
 type OpenFunc func(settings *yaml.Node, env Env) (Source, error)
 
-var (
-	registryMu sync.RWMutex
-	registry   = map[string]OpenFunc{}
-)
+var registry = settings.NewRegistry[OpenFunc]("source")
 
-// Register makes a backend available to Open under kind ("ftp",
-// "folder"). Backends call it from init; it panics on a duplicate kind, a
-// programming error.
-func Register(kind string, open OpenFunc) {
-	registryMu.Lock()
-	defer registryMu.Unlock()
-	if _, dup := registry[kind]; dup {
-		panic("source: Register called twice for " + kind)
-	}
-	registry[kind] = open
-}
+// Register makes a backend available to Open under kind ("ftp", "folder").
+// Backends call it from init; it panics on a duplicate kind, a programming error.
+func Register(kind string, open OpenFunc) { registry.Register(kind, open) }
 
 // Open opens a source of the given kind from its settings (nil for none).
-func Open(kind string, settings *yaml.Node, env Env) (Source, error) {
-	registryMu.RLock()
-	open, ok := registry[kind]
-	registryMu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("open source: unknown kind %q (known: %v)", kind, Kinds())
+func Open(kind string, block *yaml.Node, env Env) (Source, error) {
+	open, err := registry.Get(kind)
+	if err != nil {
+		return nil, err
 	}
-	return open(settings, env)
+	return open(block, env)
 }
 
 // Kinds lists the registered kinds, sorted.
-func Kinds() []string {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	kinds := make([]string, 0, len(registry))
-	for k := range registry {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
+func Kinds() []string { return registry.Kinds() }
 
 // SettingError is a source setting that is wrong, at a line of the configuration.
 type SettingError = settings.Error

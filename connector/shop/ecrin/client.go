@@ -76,8 +76,8 @@ func New(cfg Config) (*Client, error) {
 		http:  &http.Client{Timeout: cfg.Timeout, Transport: transport},
 		now:   time.Now,
 	}
-	c.retry = shop.Retrier{MaxRetries: cfg.MaxRetries, BackoffBase: cfg.BackoffBase, BackoffMax: cfg.BackoffMax,
-		MaxTotalWait: cfg.MaxTotalWait, Now: func() time.Time { return c.now() }}
+	c.retry = cfg.RetryOptions.Retrier(nil)
+	c.retry.Now = func() time.Time { return c.now() }
 	return c, nil
 }
 

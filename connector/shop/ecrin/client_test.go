@@ -69,7 +69,7 @@ func newShop(t testing.TB, products []shopsim.Product, skew time.Duration) *test
 func newClient(t testing.TB, shop *testShop, edit func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{URL: shop.URL + "/", Boutique: "B042", Secret: testSecret, Timeout: 5 * time.Second,
-		BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond}
+		RetryOptions: eshop.RetryOptions{BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond}}
 	if edit != nil {
 		edit(&cfg)
 	}

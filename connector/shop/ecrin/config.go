@@ -32,15 +32,8 @@ type Config struct {
 	PageSize int `yaml:"page_size"`
 	// Timeout bounds one HTTP attempt, body included (default 30s).
 	Timeout time.Duration `yaml:"timeout"`
-	// MaxRetries is how many times a failed request is retried (default 8; negative:
-	// never).
-	MaxRetries int `yaml:"max_retries"`
-	// BackoffBase is the wait before the first retry, doubled at each retry up to
-	// BackoffMax, with jitter (defaults 1s and 1m). A Retry-After answer overrides it.
-	BackoffBase time.Duration `yaml:"backoff_base"`
-	BackoffMax  time.Duration `yaml:"backoff_max"`
-	// MaxTotalWait bounds the waits of one request across its retries (default 10m).
-	MaxTotalWait time.Duration `yaml:"max_total_wait"`
+	// max_retries, backoff_base, backoff_max, max_total_wait.
+	shop.RetryOptions `yaml:",inline"`
 }
 
 // withDefaults returns c with its zero fields set to the defaults, checked.
@@ -51,21 +44,7 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Timeout == 0 {
 		c.Timeout = DefaultTimeout
 	}
-	switch {
-	case c.MaxRetries == 0:
-		c.MaxRetries = shop.DefaultMaxRetries
-	case c.MaxRetries < 0:
-		c.MaxRetries = 0
-	}
-	if c.BackoffBase == 0 {
-		c.BackoffBase = shop.DefaultBackoffBase
-	}
-	if c.BackoffMax == 0 {
-		c.BackoffMax = max(shop.DefaultBackoffMax, c.BackoffBase)
-	}
-	if c.MaxTotalWait == 0 {
-		c.MaxTotalWait = shop.DefaultMaxTotalWait
-	}
+	c.RetryOptions = c.RetryOptions.WithDefaults()
 	u, err := url.Parse(c.URL)
 	switch {
 	case c.URL == "":
@@ -80,8 +59,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("shop secret is empty")
 	case c.PageSize < 1 || c.PageSize > MaxPageSize:
 		return c, fmt.Errorf("shop page_size %d: want 1 to %d", c.PageSize, MaxPageSize)
-	case c.Timeout < 0 || c.BackoffBase < 0 || c.BackoffMax < c.BackoffBase || c.MaxTotalWait < 0:
-		return c, errors.New("shop timeout, backoff and max_total_wait must be positive, backoff_max at least backoff_base")
+	case c.Timeout < 0:
+		return c, errors.New("shop timeout must be positive")
 	}
-	return c, nil
+	return c, c.RetryOptions.Check()
 }

@@ -18,8 +18,8 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	got := c.Config()
 	want := Config{URL: "https://shop.example/ecrin", Boutique: "B042", Secret: "x",
-		PageSize: DefaultPageSize, Timeout: DefaultTimeout, MaxRetries: eshop.DefaultMaxRetries,
-		BackoffBase: eshop.DefaultBackoffBase, BackoffMax: eshop.DefaultBackoffMax, MaxTotalWait: eshop.DefaultMaxTotalWait}
+		PageSize: DefaultPageSize, Timeout: DefaultTimeout, RetryOptions: eshop.RetryOptions{MaxRetries: eshop.DefaultMaxRetries,
+			BackoffBase: eshop.DefaultBackoffBase, BackoffMax: eshop.DefaultBackoffMax, MaxTotalWait: eshop.DefaultMaxTotalWait}}
 	if got != want {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
@@ -78,7 +78,7 @@ backoff_base: 200ms
 		t.Fatal(err)
 	}
 	want := Config{URL: "https://shop.example/ecrin", PageSize: 250,
-		Timeout: 10 * time.Second, BackoffBase: 200 * time.Millisecond}
+		Timeout: 10 * time.Second, RetryOptions: eshop.RetryOptions{BackoffBase: 200 * time.Millisecond}}
 	if c != want {
 		t.Errorf("got %+v\nwant %+v", c, want)
 	}

@@ -82,8 +82,7 @@ func New(opts Options, secret shop.Secret) (*Adapter, error) {
 		where:  base.Redacted(),
 		http:   &http.Client{Timeout: opts.Timeout, Transport: transport},
 	}
-	a.retry = shop.Retrier{MaxRetries: opts.MaxRetries, BackoffBase: opts.BackoffBase, BackoffMax: opts.BackoffMax,
-		MaxTotalWait: opts.MaxTotalWait}
+	a.retry = opts.RetryOptions.Retrier(nil)
 	return a, nil
 }
 

@@ -56,12 +56,8 @@ type Options struct {
 	MaxBatch int `yaml:"max_batch"`
 	// Timeout bounds one HTTP attempt, body included (default 60s).
 	Timeout time.Duration `yaml:"timeout"`
-	// MaxRetries is how many times a failed request is retried (default 8; negative:
-	// never). BackoffBase, BackoffMax and MaxTotalWait as for the other kinds.
-	MaxRetries   int           `yaml:"max_retries"`
-	BackoffBase  time.Duration `yaml:"backoff_base"`
-	BackoffMax   time.Duration `yaml:"backoff_max"`
-	MaxTotalWait time.Duration `yaml:"max_total_wait"`
+	// max_retries, backoff_base, backoff_max, max_total_wait, as for every kind.
+	shop.RetryOptions `yaml:",inline"`
 }
 
 // withDefaults returns o with its zero fields set to the defaults, checked.
@@ -88,21 +84,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}
-	switch {
-	case o.MaxRetries == 0:
-		o.MaxRetries = shop.DefaultMaxRetries
-	case o.MaxRetries < 0:
-		o.MaxRetries = 0
-	}
-	if o.BackoffBase == 0 {
-		o.BackoffBase = shop.DefaultBackoffBase
-	}
-	if o.BackoffMax == 0 {
-		o.BackoffMax = max(shop.DefaultBackoffMax, o.BackoffBase)
-	}
-	if o.MaxTotalWait == 0 {
-		o.MaxTotalWait = shop.DefaultMaxTotalWait
-	}
+	o.RetryOptions = o.RetryOptions.WithDefaults()
 	u, err := url.Parse(o.URL)
 	switch {
 	case o.URL == "":
@@ -123,8 +105,11 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("shop.page_size %d: want 1 to %d", o.PageSize, MaxPageSize)
 	case o.MaxBatch < 1 || o.MaxBatch > MaxMaxBatch:
 		return o, fmt.Errorf("shop.max_batch %d: want 1 to %d", o.MaxBatch, MaxMaxBatch)
-	case o.Timeout < 0 || o.BackoffBase < 0 || o.BackoffMax < o.BackoffBase || o.MaxTotalWait < 0:
-		return o, errors.New("shop timeout, backoff and max_total_wait must be positive, backoff_max at least backoff_base")
+	case o.Timeout < 0:
+		return o, errors.New("shop.timeout must be positive")
+	}
+	if err := o.RetryOptions.Check(); err != nil {
+		return o, err
 	}
 	if _, _, err := parseBrand(o.Brand); err != nil {
 		return o, err

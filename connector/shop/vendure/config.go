@@ -83,10 +83,8 @@ type Options struct {
 	MaxRequestBytes int           `yaml:"max_request_bytes"`
 	PageSize        int           `yaml:"page_size"` // products per catalog page (default 50)
 	Timeout         time.Duration `yaml:"timeout"`   // one HTTP attempt (default 60s)
-	MaxRetries      int           `yaml:"max_retries"`
-	BackoffBase     time.Duration `yaml:"backoff_base"`
-	BackoffMax      time.Duration `yaml:"backoff_max"`
-	MaxTotalWait    time.Duration `yaml:"max_total_wait"`
+	// max_retries, backoff_base, backoff_max, max_total_wait, as for every kind.
+	shop.RetryOptions `yaml:",inline"`
 }
 
 var gqlName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*$`)
@@ -123,21 +121,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}
-	switch {
-	case o.MaxRetries == 0:
-		o.MaxRetries = shop.DefaultMaxRetries
-	case o.MaxRetries < 0:
-		o.MaxRetries = 0
-	}
-	if o.BackoffBase == 0 {
-		o.BackoffBase = shop.DefaultBackoffBase
-	}
-	if o.BackoffMax == 0 {
-		o.BackoffMax = max(shop.DefaultBackoffMax, o.BackoffBase)
-	}
-	if o.MaxTotalWait == 0 {
-		o.MaxTotalWait = shop.DefaultMaxTotalWait
-	}
+	o.RetryOptions = o.RetryOptions.WithDefaults()
 	u, err := url.Parse(o.URL)
 	switch {
 	case o.URL == "":
@@ -166,8 +150,11 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("shop.max_request_bytes %d: want at least 2000", o.MaxRequestBytes)
 	case o.PageSize < 1 || o.PageSize > MaxPageSize:
 		return o, fmt.Errorf("shop.page_size %d: want 1 to %d", o.PageSize, MaxPageSize)
-	case o.Timeout < 0 || o.BackoffBase < 0 || o.BackoffMax < o.BackoffBase || o.MaxTotalWait < 0:
-		return o, errors.New("shop timeout, backoff and max_total_wait must be positive, backoff_max at least backoff_base")
+	case o.Timeout < 0:
+		return o, errors.New("shop.timeout must be positive")
+	}
+	if err := o.RetryOptions.Check(); err != nil {
+		return o, err
 	}
 	return o, nil
 }

@@ -38,8 +38,7 @@ func realServer(t testing.TB, set string) (Options, shop.Secret) {
 		RefField:     "ecrinRef",
 		EANField:     "ean",
 		RestockField: "ecrinRestockDays",
-		BackoffBase:  10 * time.Millisecond,
-		BackoffMax:   100 * time.Millisecond,
+		RetryOptions: shop.RetryOptions{BackoffBase: 10 * time.Millisecond, BackoffMax: 100 * time.Millisecond},
 	}, shop.Secret(os.Getenv("ECRIN_VENDURE_PASSWORD"))
 }
 

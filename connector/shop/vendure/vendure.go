@@ -88,8 +88,7 @@ func New(o Options, password shop.Secret) (*Adapter, error) {
 		endpoint: u.String(),
 		where:    where,
 		http:     &http.Client{Timeout: o.Timeout, Transport: transport},
-		retry: shop.Retrier{MaxRetries: o.MaxRetries, BackoffBase: o.BackoffBase, BackoffMax: o.BackoffMax,
-			MaxTotalWait: o.MaxTotalWait},
+		retry:    o.RetryOptions.Retrier(nil),
 	}, nil
 }
 

@@ -154,7 +154,7 @@ func TestPushAgainstDouble(t *testing.T) {
 		variants: map[string]map[string]any{"v1": nil, "v2": nil, "v3": nil}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	a, err := New(Options{URL: srv.URL, Username: "ecrin", BackoffBase: time.Millisecond, BackoffMax: time.Millisecond}, "s3cret-pw")
+	a, err := New(Options{URL: srv.URL, Username: "ecrin", RetryOptions: shop.RetryOptions{BackoffBase: time.Millisecond, BackoffMax: time.Millisecond}}, "s3cret-pw")
 	if err != nil {
 		t.Fatal(err)
 	}
