@@ -117,8 +117,13 @@ func grow(t *testing.T, p string, n int) <-chan struct{} {
 	return done
 }
 
+// growRules leave the writer of a growing file 25 times its pause between two
+// writes before the file looks stable: a loaded machine delays a goroutine, not
+// that long.
+var growRules = source.Rules{StableInterval: 250 * time.Millisecond, MaxWait: 10 * time.Second, RetryBackoff: time.Millisecond}
+
 func TestFetchWaitsForGrowingFile(t *testing.T) {
-	s, export, _ := newSource(t, fastRules, nil)
+	s, export, _ := newSource(t, growRules, nil)
 	done := grow(t, filepath.Join(export, "stock_20250131.csv"), 30)
 	e, err := s.Fetch(context.Background())
 	<-done
@@ -135,10 +140,10 @@ func TestFetchWaitsForGrowingFile(t *testing.T) {
 }
 
 func TestFetchGivesUpOnFileThatKeepsChanging(t *testing.T) {
-	rules := fastRules
-	rules.MaxWait = 100 * time.Millisecond
+	rules := growRules
+	rules.MaxWait = 600 * time.Millisecond
 	s, export, _ := newSource(t, rules, nil)
-	done := grow(t, filepath.Join(export, "stock_20250131.csv"), 40)
+	done := grow(t, filepath.Join(export, "stock_20250131.csv"), 100) // 1 s of writes
 	defer func() { <-done }()
 	_, err := s.Fetch(context.Background())
 	if !errors.Is(err, source.ErrNoExtract) || !strings.Contains(err.Error(), "still changing") {

@@ -125,7 +125,11 @@ func TestFetchWaitsForGrowingFile(t *testing.T) {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}()
-	s, _ := newSource(t, ts.options(TLSNone), nil)
+	// 25 times the writer's pause before the file looks stable: a loaded machine
+	// delays a goroutine, not that long.
+	o := ts.options(TLSNone)
+	o.StableInterval = 250 * time.Millisecond
+	s, _ := newSource(t, o, nil)
 	e, err := s.Fetch(context.Background())
 	<-done
 	if err != nil {
