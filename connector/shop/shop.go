@@ -14,7 +14,9 @@ package shop
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/url"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -193,6 +195,24 @@ func Open(kind string, block *yaml.Node, env Env) (Shop, error) {
 
 // Kinds lists the registered kinds, sorted.
 func Kinds() []string { return registry.Kinds() }
+
+// CheckURL checks a shop's base URL (shop.url): http(s), a host, and no
+// credentials in it, which go in shop.secret. what says what the URL points at,
+// for the message when it is missing.
+func CheckURL(raw, what string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case raw == "":
+		return fmt.Errorf("shop.url is required: %s (https://…)", what)
+	case err != nil:
+		return fmt.Errorf("shop.url: %w", err)
+	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
+		return fmt.Errorf("shop.url %q: want http(s)://host[/path]", u.Redacted())
+	case u.User != nil:
+		return errors.New("shop.url must not carry credentials: they go in shop.secret")
+	}
+	return nil
+}
 
 // SettingError is a shop setting that is wrong, at a line of the configuration.
 type SettingError = settings.Error

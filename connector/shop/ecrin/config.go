@@ -3,7 +3,6 @@ package ecrin
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/shop"
@@ -45,14 +44,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.Timeout = DefaultTimeout
 	}
 	c.RetryOptions = c.RetryOptions.WithDefaults()
-	u, err := url.Parse(c.URL)
+	if err := shop.CheckURL(c.URL, "the base URL of the shop's ecrin protocol"); err != nil {
+		return c, err
+	}
 	switch {
-	case c.URL == "":
-		return c, errors.New("shop url is empty")
-	case err != nil:
-		return c, fmt.Errorf("shop url: %w", err)
-	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
-		return c, fmt.Errorf("shop url %q: want http(s)://host[/path]", u.Redacted())
 	case c.Boutique == "":
 		return c, errors.New("shop boutique is empty")
 	case c.Secret == "":

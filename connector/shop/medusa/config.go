@@ -3,7 +3,6 @@ package medusa
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -85,16 +84,10 @@ func (o Options) withDefaults() (Options, error) {
 		o.Timeout = DefaultTimeout
 	}
 	o.RetryOptions = o.RetryOptions.WithDefaults()
-	u, err := url.Parse(o.URL)
+	if err := shop.CheckURL(o.URL, "Medusa's backend URL"); err != nil {
+		return o, err
+	}
 	switch {
-	case o.URL == "":
-		return o, errors.New("shop.url is required: Medusa's backend URL (https://…)")
-	case err != nil:
-		return o, fmt.Errorf("shop.url: %w", err)
-	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
-		return o, fmt.Errorf("shop.url %q: want http(s)://host[/path]", u.Redacted())
-	case u.User != nil:
-		return o, errors.New("shop.url must not carry credentials: the secret API key goes in shop.secret")
 	case o.SalesChannel == "":
 		return o, errors.New("shop.sales_channel is required: the id (sc_…) of the boutique's sales channel")
 	case o.StockLocation == "":

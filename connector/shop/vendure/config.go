@@ -3,7 +3,6 @@ package vendure
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -122,16 +121,10 @@ func (o Options) withDefaults() (Options, error) {
 		o.Timeout = DefaultTimeout
 	}
 	o.RetryOptions = o.RetryOptions.WithDefaults()
-	u, err := url.Parse(o.URL)
+	if err := shop.CheckURL(o.URL, "the Vendure server's base URL"); err != nil {
+		return o, err
+	}
 	switch {
-	case o.URL == "":
-		return o, errors.New("shop.url is required: the Vendure server's base URL (https://…)")
-	case err != nil:
-		return o, fmt.Errorf("shop.url: %w", err)
-	case u.Scheme != "https" && u.Scheme != "http", u.Host == "":
-		return o, fmt.Errorf("shop.url %q: want http(s)://host[/path]", u.Redacted())
-	case u.User != nil:
-		return o, errors.New("shop.url must not carry credentials: username is a setting, the password is shop.secret")
 	case o.Username == "":
 		return o, errors.New("shop.username is required: the Vendure administrator ecrin logs in as")
 	case o.ManagedFacet != "" && !strings.Contains(o.ManagedFacet, ":"):
