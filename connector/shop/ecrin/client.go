@@ -35,12 +35,12 @@ func open(block *yaml.Node, env shop.Env) (shop.Shop, error) {
 		return nil, err
 	}
 	cfg.Boutique, cfg.Secret = env.Boutique, env.Secret
-	if cfg.URL == "" {
-		return nil, &shop.SettingError{Line: block.Line, Msg: "shop.url is required: the base URL of the shop's ecrin protocol (https://…)"}
+	if _, err := cfg.withDefaults(); err != nil { // a setting is wrong: say it at the block's line
+		return nil, &shop.SettingError{Line: block.Line, Msg: err.Error()}
 	}
 	c, err := New(cfg)
 	if err != nil {
-		return nil, &shop.SettingError{Line: block.Line, Msg: err.Error()}
+		return nil, err
 	}
 	c.retry.OnRetry = env.OnRetry
 	return c, nil
