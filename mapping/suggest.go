@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -55,22 +56,31 @@ func (s *Suggester) Suggest(brand, key string) []Match {
 	return ix.Suggest(key)
 }
 
-// Index holds the keys of one brand for near-match look-ups. Candidates are filtered
-// by shared trigrams (an edit destroys at most three of a key's trigrams, so a key k
-// edits away shares all but 3k of them) and by length, before a Levenshtein distance
-// bounded by the allowed distance is computed. Keys too short for the trigram filter
-// are compared with every key of a near length.
+// Index holds the keys of one brand for near-match look-ups. Candidates are
+// filtered by positional trigrams before a Levenshtein distance bounded by the
+// allowed distance is computed: k edits destroy at most 3k of the query's
+// trigrams, and move the others by at most k positions. References are often
+// sequential numbers that share most of their trigrams ("TI0", "000"), so a
+// trigram is indexed with its position: "345" at 6 is rare where "345" is not.
+// Keys too short for the filter are compared with every key of a near length.
 type Index struct {
 	keys    []string
 	items   []int
-	post    map[trigram][]int32 // distinct trigram → positions in keys; built on the first look-up
+	post    map[posGram][]int32 // trigram at a rune position → positions in keys; built on the first look-up
 	byLen   map[int][]int32     // key length in runes → positions, for keys too short to filter
-	count   []uint16            // scratch, one per key
+	count   []uint16            // scratch, one per key: query trigrams the key holds
+	mark    []uint16            // scratch, one per key: the last query trigram that counted it
 	touched []int32
 	dist    distScratch
 }
 
 type trigram uint64
+
+// posGram is a trigram and the rune position it starts at.
+type posGram struct {
+	g   trigram
+	pos int32
+}
 
 // Add records a key with the caller's item. Adding after a look-up is allowed.
 func (ix *Index) Add(key string, item int) {
@@ -82,7 +92,7 @@ func (ix *Index) Add(key string, item int) {
 }
 
 func (ix *Index) build() {
-	ix.post = make(map[trigram][]int32)
+	ix.post = make(map[posGram][]int32)
 	ix.byLen = make(map[int][]int32)
 	for i := range ix.keys {
 		ix.index(int32(i))
@@ -92,24 +102,24 @@ func (ix *Index) build() {
 func (ix *Index) index(i int32) {
 	k := ix.keys[i]
 	ix.byLen[utf8.RuneCountInString(k)] = append(ix.byLen[utf8.RuneCountInString(k)], i)
-	for _, g := range trigrams(k, nil) {
-		ix.post[g] = append(ix.post[g], i)
+	for _, pg := range posTrigrams(k, nil) {
+		ix.post[pg] = append(ix.post[pg], i)
 	}
 	ix.count = append(ix.count, 0)
+	ix.mark = append(ix.mark, 0)
 }
 
-// trigrams appends the distinct trigrams of s to buf.
-func trigrams(s string, buf []trigram) []trigram {
+// posTrigrams appends the trigrams of s, with their rune positions, to buf.
+func posTrigrams(s string, buf []posGram) []posGram {
 	buf = buf[:0]
 	var a, b rune = -1, -1
+	pos := int32(-2)
 	for _, r := range s {
 		if a >= 0 {
-			g := trigram(a)<<42 | trigram(b)<<21 | trigram(r)
-			if !slices.Contains(buf, g) {
-				buf = append(buf, g)
-			}
+			buf = append(buf, posGram{trigram(a)<<42 | trigram(b)<<21 | trigram(r), pos})
 		}
 		a, b = b, r
+		pos++
 	}
 	return buf
 }
@@ -142,30 +152,53 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 			best = best[:n]
 		}
 	}
-	grams := trigrams(key, nil)
-	need := len(grams) - 3*maxDist
-	if need < 1 {
+	grams := posTrigrams(key, nil)
+	if len(grams) <= 3*maxDist || len(grams) >= math.MaxUint16 {
 		for l := len(q) - maxDist; l <= len(q)+maxDist; l++ {
 			for _, i := range ix.byLen[l] {
 				consider(i)
 			}
 		}
 	} else {
-		// Prefix filter: a key within maxDist edits misses at most 3·maxDist of the
-		// query's trigrams, so it holds one of its 3·maxDist+1 rarest: only the keys
-		// of those posting lists are compared.
-		slices.SortFunc(grams, func(a, b trigram) int { return len(ix.post[a]) - len(ix.post[b]) })
-		for _, g := range grams[:len(grams)-need+1] {
-			for _, i := range ix.post[g] {
-				if ix.count[i] == 0 {
-					ix.count[i] = 1
-					ix.touched = append(ix.touched, i)
-					consider(i)
+		// A key within maxDist edits holds, each within maxDist positions of
+		// where the query has it, all but 3·maxDist of the query's trigrams: of
+		// its `lists` rarest, at least lists−3·maxDist. Two are asked for when the
+		// query is long enough: one shared trigram is common among sequential
+		// references, two seldom are.
+		window := func(pg posGram) (n int) {
+			for p := pg.pos - int32(maxDist); p <= pg.pos+int32(maxDist); p++ {
+				n += len(ix.post[posGram{pg.g, p}])
+			}
+			return n
+		}
+		sizes := make([]int, len(grams))
+		order := make([]int, len(grams))
+		for j, pg := range grams {
+			sizes[j], order[j] = window(pg), j
+		}
+		slices.SortFunc(order, func(a, b int) int { return sizes[a] - sizes[b] })
+		lists := min(len(grams), 3*maxDist+2)
+		need := lists - 3*maxDist
+		for mark, j := range order[:lists] {
+			pg := grams[j]
+			for p := pg.pos - int32(maxDist); p <= pg.pos+int32(maxDist); p++ {
+				for _, i := range ix.post[posGram{pg.g, p}] {
+					if ix.mark[i] == uint16(mark+1) {
+						continue // this query trigram already counted the key
+					}
+					ix.mark[i] = uint16(mark + 1)
+					if ix.count[i] == 0 {
+						ix.touched = append(ix.touched, i)
+					}
+					ix.count[i]++
 				}
 			}
 		}
 		for _, i := range ix.touched {
-			ix.count[i] = 0
+			if int(ix.count[i]) >= need {
+				consider(i)
+			}
+			ix.count[i], ix.mark[i] = 0, 0
 		}
 		ix.touched = ix.touched[:0]
 	}
