@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecrin-connect/ecrin/connector/shop"
 	"github.com/ecrin-connect/ecrin/connector/shopsim"
 	"github.com/ecrin-connect/ecrin/reconcile"
 )
@@ -38,6 +39,16 @@ func TestCatalogKeptAndUpdatedWithChanges(t *testing.T) {
 	gone := kept[len(kept)-1].ID
 	if err := h.sim.RemoveProducts(ctx, []string{gone}); err != nil {
 		t.Fatal(err)
+	}
+
+	// What changed since night 1's fetch: the product added and the one removed,
+	// not the publications night 1's own batches set (the state file has them).
+	changed, removed, _, err := h.site.shop.(shop.CatalogDeltas).CatalogChanges(ctx, cursor1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changed) != 1 || changed[0].ID != added.ID || !slices.Equal(removed, []string{gone}) {
+		t.Fatalf("changes since night 1: %d products (want only %s), removed %v (want %s)", len(changed), added.ID, removed, gone)
 	}
 
 	assertKeptIsTheShops := func(night string) {

@@ -73,6 +73,7 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 	if resumed > 0 {
 		s.log.Info().Int("batches", resumed).Msg("interrupted push finished")
 	}
+	fetchStart := time.Now()
 	ext, err := s.src.Fetch(ctx)
 	if errors.Is(err, source.ErrNoExtract) {
 		s.log.Debug().Str("source", s.src.String()).Msg("no new extract")
@@ -81,6 +82,7 @@ func (s *Site) RunOnce(ctx context.Context, trigger string) (Outcome, error) {
 	if err != nil {
 		return Outcome{Resumed: resumed}, fmt.Errorf("fetch extract from %s: %w", s.src, err)
 	}
+	s.log.Debug().Str("extract", ext.Name).Dur("took", time.Since(fetchStart)).Msg("extract fetched and archived")
 	out, err := s.process(ctx, trigger, ext, nil)
 	out.Resumed = resumed
 	if err == nil && out.Status == state.StatusDone {
@@ -99,6 +101,7 @@ func (s *Site) retain(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
+	defer func(start time.Time) { s.log.Debug().Dur("took", time.Since(start)).Msg("retention done") }(time.Now())
 	days := s.cfg.Report.KeepDays
 	st, err := s.store.Prune(ctx, s.now(), state.Retention{KeepDays: days, KeepLastWith: []string{dataFullResync}})
 	if err != nil {
@@ -149,10 +152,17 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(err)
 	}
+	// The acknowledged state is read from the state file while the catalog and
+	// the extract are: it does not change until this run pushes.
+	loadCtx, cancelLoads := context.WithCancel(ctx)
+	defer cancelLoads()
+	ackedLoad := inBackground(func() (*reconcile.Acked, error) { return s.store.Acked(loadCtx) })
+	step := stepTimer(&log)
 	catalog, err := s.catalog(ctx, resync)
 	if err != nil {
 		return fail(fmt.Errorf("fetch catalog: %w", err))
 	}
+	step("catalog")
 	catalogProblems := reconcile.CatalogProblems(catalog) // before the engine's peak: its memory is given back
 	orders, err := s.shop.OpenOrders(ctx)
 	if err != nil {
@@ -168,10 +178,12 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if subtract {
 		engine.Reserve(soldOnline(orders))
 	}
+	step("open orders and mapping")
 	res, err := readExtract(ctx, s.reader, ext.Name, ext.Path, engine)
 	if err != nil {
 		return fail(err)
 	}
+	step("extract read and planned")
 	plan := res.plan
 	out.Rows, out.RowErrors, out.Matched = res.summary.Rows, res.summary.RowErrors, plan.Stats.Matched
 	out.Published, out.Unpublished = plan.Stats.Published, plan.Stats.Unpublished
@@ -185,10 +197,11 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		gi.Previous = &reconcile.RunFacts{Rows: prev.Rows, MatchRate: prev.MatchRate, Published: prev.Published}
 	}
 	verdict := reconcile.Guard(gi)
-	acked, err := s.store.Acked(ctx)
+	acked, err := ackedLoad.wait()
 	if err != nil {
 		return fail(err)
 	}
+	step("acknowledged state")
 	changes := reconcile.Diff(plan.Decisions, acked)
 	if resync {
 		changes = everything(plan.Decisions, acked)
@@ -204,6 +217,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		facts.Status = report.StatusAccepted
 	}
 	rep := report.FromPlan(plan, facts)
+	step("diff and report")
 	if approved != nil {
 		rep.Verdict.Reasons = append(rep.Verdict.Reasons, report.Reason{Code: report.GuardApproved, Detail: fmt.Sprintf("run %d", approved.ID)})
 	}
@@ -236,6 +250,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(err)
 	}
+	step("journal")
 	log.Info().Int("rows", out.Rows).Int("matched", out.Matched).Int("changes", len(changes)).Int("batches", len(batches)).Msg("plan ready, pushing")
 	if err := s.pushRun(ctx, id, batches, end, &rep); err != nil {
 		// The journal keeps the batches and the run stays running: the next start
@@ -278,17 +293,20 @@ func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, er
 		return nil, err
 	}
 	if cursor != "" && !whole {
+		// The kept catalog is read from the state file while the shop says what
+		// changed.
+		keptLoad := inBackground(func() ([]reconcile.Product, error) { return s.store.Catalog(ctx) })
 		changed, removed, next, err := d.CatalogChanges(ctx, cursor)
+		kept, keptErr := keptLoad.wait()
 		switch {
 		case errors.Is(err, shop.ErrCursorExpired):
 			s.log.Info().Msg("the shop no longer knows the catalog's last cursor: fetched whole")
+			kept = nil
 		case err != nil:
 			return nil, err
+		case keptErr != nil:
+			return nil, keptErr
 		default:
-			kept, err := s.store.Catalog(ctx)
-			if err != nil {
-				return nil, err
-			}
 			catalog, writes := mergeCatalog(kept, changed, removed)
 			if err := s.store.ApplyCatalogChanges(ctx, writes, removed, next); err != nil {
 				return nil, err

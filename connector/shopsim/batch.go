@@ -149,12 +149,9 @@ func applyItems(ctx context.Context, tx *sql.Tx, items []Item, now string) ([]It
 	if err != nil {
 		return nil, err
 	}
-	// A publication that changes is a change of the catalog: the batch's revision.
-	rev, err := nextRev(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	publish, err := tx.PrepareContext(ctx, `UPDATE products SET published = ?1, rev = ?3 WHERE id = ?2 AND published != ?1`)
+	// A publication a stock batch sets is not a change of the catalog to list
+	// back: the connector knows what it pushed (GET /v1/catalog/changes).
+	publish, err := tx.PrepareContext(ctx, `UPDATE products SET published = ?1 WHERE id = ?2 AND published != ?1`)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +209,7 @@ func applyItems(ctx context.Context, tx *sql.Tx, items []Item, now string) ([]It
 				return nil, err
 			}
 			if it.VariantID == "" {
-				if _, err := publish.ExecContext(ctx, it.Published, it.ProductID, rev); err != nil {
+				if _, err := publish.ExecContext(ctx, it.Published, it.ProductID); err != nil {
 					return nil, err
 				}
 			}

@@ -24,9 +24,13 @@ const busyTimeout = 5 * time.Second
 
 // Store is a site's state file. Its methods are safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	path string
+	db      *sql.DB // the one writer connection
+	readers *sql.DB // read transactions, side by side (WAL): a run loads its state while it fetches
+	path    string
 }
+
+// maxReaders is how many read transactions a store runs at once.
+const maxReaders = 3
 
 // Open opens (creating it if needed) the state file at path and brings its schema up
 // to date. It refuses a file written by a newer ecrin.
@@ -49,7 +53,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
 	}
-	s := &Store{db: db, path: path}
+	readers, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
+	}
+	readers.SetMaxOpenConns(maxReaders)
+	s := &Store{db: db, readers: readers, path: path}
 	// A file written before retention (auto_vacuum NONE) is rewritten once by
 	// VACUUM. It needs free space about the file's size: when that fails the file
 	// works as it is, and the next Prune tries again.
@@ -96,7 +106,7 @@ func dsn(path string) string {
 
 // Close closes the file.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	if err := errors.Join(s.readers.Close(), s.db.Close()); err != nil {
 		return fmt.Errorf("close state %s: %w", s.path, err)
 	}
 	return nil
@@ -195,7 +205,7 @@ func (e *explained) Unwrap() []error {
 // read runs fn in a read transaction: one consistent snapshot that does not take
 // the write lock.
 func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
