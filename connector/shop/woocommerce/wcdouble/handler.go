@@ -103,8 +103,6 @@ func (d *Double) authenticate(r *http.Request) (apiError, bool) {
 		return newError(401, "woocommerce_rest_authentication_error", "The API key provided does not have read permissions."), false
 	case key.NoCapability && write:
 		return newError(403, "woocommerce_rest_cannot_batch", "Sorry, you are not allowed to batch manipulate this resource."), false
-	case key.NoCapability:
-		return newError(403, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."), false
 	}
 	return apiError{}, true
 }

@@ -120,8 +120,8 @@ func (s *Stock) derive() {
 type Key struct {
 	Secret      string
 	Permissions string // read, write, read_write
-	// NoCapability: the key's user cannot edit products (a Shop manager's key
-	// revoked to Customer): writes answer woocommerce_rest_cannot_batch.
+	// NoCapability: the key's user may read products but not edit them (a role
+	// without edit_products): writes answer 403 woocommerce_rest_cannot_batch.
 	NoCapability bool
 }
 
