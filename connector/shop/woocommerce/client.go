@@ -111,7 +111,9 @@ func (a *Adapter) String() string { return "woocommerce " + a.where }
 
 // Traits: WooCommerce keeps no reservation of its own (it takes the stock of an
 // order when the order is placed): the run subtracts the open orders.
-func (a *Adapter) Traits() shop.Traits { return shop.Traits{Reserves: false, MaxBatch: a.opts.MaxBatch} }
+func (a *Adapter) Traits() shop.Traits {
+	return shop.Traits{Reserves: false, MaxBatch: a.opts.MaxBatch}
+}
 
 // StatusError is an answer of WooCommerce that is not a success.
 type StatusError struct {
