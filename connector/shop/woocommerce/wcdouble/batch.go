@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"time"
 )
 
 // itemError is the answer for one batch item WooCommerce could not apply.
@@ -38,6 +39,13 @@ func (d *Double) readBatch(w http.ResponseWriter, r *http.Request) (batchBody, b
 	if err != nil {
 		writeError(w, newError(400, "rest_invalid_json", "Invalid JSON body passed."))
 		return b, false
+	}
+	if d.opts.BatchDelay > 0 {
+		select {
+		case <-time.After(d.opts.BatchDelay):
+		case <-r.Context().Done():
+			return b, false // the client went away; nothing applied
+		}
 	}
 	if n := len(b.Create) + len(b.Update) + len(b.Delete); n > d.opts.BatchLimit {
 		d.mu.Lock()

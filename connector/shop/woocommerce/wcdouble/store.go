@@ -134,6 +134,9 @@ type Options struct {
 	BasicOverHTTP bool
 	// BatchLimit is woocommerce_rest_batch_items_limit (default 100).
 	BatchLimit int
+	// BatchDelay is how long a batch request takes before it is applied (a slow
+	// WordPress), so that a test can kill a client in the middle of a push.
+	BatchDelay time.Duration
 	// Now is the clock of orders (default time.Now).
 	Now func() time.Time
 }
