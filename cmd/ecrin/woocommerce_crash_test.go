@@ -316,6 +316,7 @@ func TestCheckWooCommerceKeys(t *testing.T) {
 			if code == 0 || !strings.Contains(got, tt.want) {
 				t.Fatalf("exit %d, output:\n%s\nwant it to say %q", code, got, tt.want)
 			}
+			t.Logf("ecrin check:\n%s", got)
 			if strings.Contains(got, tt.secret) {
 				t.Fatalf("the output shows the secret:\n%s", got)
 			}

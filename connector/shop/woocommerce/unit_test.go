@@ -70,7 +70,7 @@ func TestOptionsAreChecked(t *testing.T) {
 	}
 }
 
-func TestBadAnswersAreClearErrors(t *testing.T) {
+func TestStatusErrors(t *testing.T) {
 	e := statusError("GET /products", 500, []byte("<html>Fatal error</html>"))
 	if !strings.Contains(e.Error(), "500") {
 		t.Error(e)
