@@ -33,7 +33,7 @@ type (
 		} `json:"product"`
 		InventoryItem *wireInventoryItem `json:"inventoryItem"`
 		// Product
-		Status   string `json:"status"`
+		Status   string                  `json:"status"`
 		Options  []struct{ Name string } `json:"options"`
 		Variants struct {
 			Nodes []wireVariantRef `json:"nodes"`

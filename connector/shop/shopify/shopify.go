@@ -102,7 +102,7 @@ func (a *Adapter) Traits() shop.Traits { return shop.Traits{Reserves: true, MaxB
 // resolves the location: what `ecrin check` reports.
 func (a *Adapter) Ping(ctx context.Context) error {
 	var out struct {
-		Shop                  struct{ Name string } `json:"shop"`
+		Shop                   struct{ Name string } `json:"shop"`
 		CurrentAppInstallation struct {
 			AccessScopes []struct{ Handle string } `json:"accessScopes"`
 		} `json:"currentAppInstallation"`
