@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
@@ -16,7 +17,7 @@ import (
 const testToken = "shpat_test_0123456789"
 
 // newTestShop serves d and returns an adapter on it, with short retry waits.
-func newTestShop(t *testing.T, d *shopifydouble.Double, edit ...func(*Options)) *Adapter {
+func newTestShop(t *testing.T, d http.Handler, edit ...func(*Options)) *Adapter {
 	t.Helper()
 	srv := httptest.NewServer(d)
 	t.Cleanup(srv.Close)
