@@ -74,7 +74,9 @@ func TestPingSaysWhatIsWrong(t *testing.T) {
 	}{
 		{"fine", func(*shopifydouble.Double, *Options) {}, ""},
 		{"wrong token", func(d *shopifydouble.Double, _ *Options) { d.Token = "shpat_other" }, "refused the access token (401"},
-		{"missing scope", func(d *shopifydouble.Double, _ *Options) { d.Scopes = []string{"write_products", "write_inventory", "read_locations"} },
+		{"missing scope", func(d *shopifydouble.Double, _ *Options) {
+			d.Scopes = []string{"write_products", "write_inventory", "read_locations"}
+		},
 			"lacks the access scope(s) read_orders"},
 		{"unknown location", func(_ *shopifydouble.Double, o *Options) { o.Location = "Entrepôt" }, `shop.location "Entrepôt": no such location`},
 		{"location by number", func(_ *shopifydouble.Double, o *Options) { o.Location = "1" }, ""},

@@ -11,8 +11,8 @@ import (
 
 	"github.com/ecrin-connect/ecrin/connector"
 	"github.com/ecrin-connect/ecrin/connector/config"
-	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/connector/shop/shopify/shopifydouble"
+	"github.com/ecrin-connect/ecrin/connector/state"
 )
 
 // site is a boutique's whole connector (folder source, Bijou3 extract, engine,
@@ -135,7 +135,7 @@ func extract(n int, qty func(i, j int) int, price func(i, j int) int64, watchQty
 func TestNightsOnShopifyDouble(t *testing.T) {
 	d := shopifydouble.New("shpat_site_test")
 	d.SetBucket(1000, 50_000) // the Standard plan restores 100 points a second: too slow for a test
-	const n = 33 // 99 sizes and a watch
+	const n = 33              // 99 sizes and a watch
 	rs, watch := rings(d, n)
 	s := newSite(t, d)
 	qty := func(i, j int) int { return (i + j) % 3 } // 0 (pre-order), 1 or 2
