@@ -134,6 +134,9 @@ func (a *Adapter) gql(ctx context.Context, op, query string, vars map[string]any
 				return fmt.Errorf("%s at %s: still throttled after %d attempts: %w", op, a.where, attempt+1, err)
 			}
 			a.mu.Lock()
+			if c, ok := a.bucket.costs[op]; ok {
+				need = c // what Shopify said this query requests
+			}
 			w := a.bucket.wait(max(need, 1), a.now())
 			a.mu.Unlock()
 			if w <= 0 {

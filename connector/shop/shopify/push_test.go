@@ -1,8 +1,10 @@
 package shopify
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -281,5 +283,37 @@ func TestBatchTooLarge(t *testing.T) {
 	_, err := a.Push(context.Background(), "k", make([]shop.Item, 3))
 	if !errors.Is(err, shop.ErrTooLarge) {
 		t.Errorf("3 items for max_batch 2: %v", err)
+	}
+}
+
+// loseFirstSetStock applies the first inventorySetQuantities on the double but
+// answers 502, as a proxy that lost Shopify's answer would.
+type loseFirstSetStock struct {
+	d    *shopifydouble.Double
+	lost atomic.Bool
+}
+
+func (l *loseFirstSetStock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if bytes.Contains(body, []byte(`"operationName":"SetStock"`)) && l.lost.CompareAndSwap(false, true) {
+		l.d.ServeHTTP(httptest.NewRecorder(), r)
+		w.WriteHeader(http.StatusBadGateway)
+		return
+	}
+	l.d.ServeHTTP(w, r)
+}
+
+func TestLostAnswerIsReplayedFromItsKey(t *testing.T) {
+	d := shopifydouble.New(testToken)
+	p := ring(d, "R1")
+	a := newTestShop(t, &loseFirstSetStock{d: d})
+	res := mustPush(t, a, "k1", item(p, 0, 3, 0, "in_stock"), item(p, 1, 0, 0, "in_stock"))
+	if !res[0].Accepted || !res[1].Accepted {
+		t.Fatalf("%+v", res)
+	}
+	v, l, _ := d.Variant(p.Variants[0])
+	if d.Replays() != 1 || d.Applied(v.InventoryItemID) != 1 || l.OnHand != 3 {
+		t.Errorf("%d replays, applied %d times, on_hand %d; want the retry answered from its key", d.Replays(), d.Applied(v.InventoryItemID), l.OnHand)
 	}
 }
