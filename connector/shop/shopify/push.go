@@ -2,7 +2,6 @@ package shopify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -334,6 +333,3 @@ func (a *Adapter) writeStatus(ctx context.Context, b *batch) error {
 	}
 	return nil
 }
-
-// errStale is a quantity Shopify still found stale after the re-reads.
-var errStale = errors.New("on_hand changed in Shopify while ecrin set it")

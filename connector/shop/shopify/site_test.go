@@ -198,13 +198,18 @@ func TestNightsOnShopifyDouble(t *testing.T) {
 
 	// Night 3: one size's stock changes, and the watch is sold out without a rule.
 	qty3 := func(i, j int) int {
-		if i == 12 && j == 0 {
+		if (i == 12 && j == 0) || (i == 20 && j == 1) {
 			return 5
 		}
 		return qty(i, j)
 	}
+	refused, _, _ := d.Variant(rs[20].Variants[1])
+	d.Refuse(refused.InventoryItemID, "NON_MUTABLE_INVENTORY_ITEM")
 	sets = d.Mutations("inventorySetQuantities")
 	out = s.night(extract(n, qty3, price2, 0)...)
+	if out.Rejected != 1 {
+		t.Errorf("night 3: %d rejected, want ring 20 size 52, which Shopify refuses", out.Rejected)
+	}
 	if got := d.Mutations("inventorySetQuantities") - sets; got != 1 {
 		t.Errorf("night 3 ran %d inventorySetQuantities, want 1", got)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,6 +20,9 @@ const setStockMutation = `mutation SetStock($input: InventorySetQuantitiesInput!
     userErrors { field message code }
   }
 }`
+
+// errStale is a quantity Shopify still found stale after the re-reads.
+var errStale = errors.New("on_hand changed in Shopify while ecrin set it")
 
 // idempotencyKey derives the key of one inventorySetQuantities from the batch's
 // key and the mutation's input: the same batch sending the same quantities (a
