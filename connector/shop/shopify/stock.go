@@ -60,7 +60,7 @@ func (a *Adapter) writeStock(ctx context.Context, b *batch) error {
 	for rounds := 0; ; rounds++ {
 		var todo []*stockWrite
 		for _, s := range live {
-			if s.current != s.target {
+			if s.current != s.target && !b.anyRejected(s.items) {
 				todo = append(todo, s)
 			}
 		}
