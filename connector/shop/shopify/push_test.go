@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -315,5 +316,27 @@ func TestLostAnswerIsReplayedFromItsKey(t *testing.T) {
 	v, l, _ := d.Variant(p.Variants[0])
 	if d.Replays() != 1 || d.Applied(v.InventoryItemID) != 1 || l.OnHand != 3 {
 		t.Errorf("%d replays, applied %d times, on_hand %d; want the retry answered from its key", d.Replays(), d.Applied(v.InventoryItemID), l.OnHand)
+	}
+}
+
+// With a small bucket, the adapter waits before each query for the points it
+// requests (from the last throttleStatus) instead of being throttled.
+func TestCostBucketIsWaitedForBeforeAQuery(t *testing.T) {
+	d := shopifydouble.New(testToken)
+	for i := range 10 {
+		ring(d, fmt.Sprintf("R%d", i))
+	}
+	d.SetBucket(60, 400) // a page of 5 variants requests 17 points
+	a := newTestShop(t, d, func(o *Options) { o.PageSize = 5 })
+	start := time.Now()
+	got, err := a.Catalog(context.Background())
+	if err != nil || len(got) != 10 {
+		t.Fatalf("%d products, %v", len(got), err)
+	}
+	if n := d.Throttled(); n != 0 {
+		t.Errorf("%d requests throttled, want none: the adapter waits for the bucket", n)
+	}
+	if el := time.Since(start); el < 50*time.Millisecond || el > 3*time.Second {
+		t.Errorf("6 pages of 17 points from a bucket of 60 restored at 400/s took %s", el)
 	}
 }

@@ -135,6 +135,7 @@ type Double struct {
 	throttleNext         int
 
 	calls     map[string]int
+	throttled int
 	mutations map[string]int
 	replays   int
 	applied   map[string]int // inventory item → on_hand sets that changed it
@@ -323,6 +324,13 @@ func (d *Double) Calls(op string) int {
 	return d.calls[op]
 }
 
+// Throttled is how many requests were answered THROTTLED.
+func (d *Double) Throttled() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.throttled
+}
+
 // Mutations is how many times the mutation root field ran and applied something
 // (replays, refusals and throttled requests not counted).
 func (d *Double) Mutations(field string) int {
@@ -399,6 +407,7 @@ func (d *Double) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if d.throttleNext > 0 {
 			d.throttleNext--
 		}
+		d.throttled++
 		writeJSON(w, map[string]any{
 			"errors":     []any{map[string]any{"message": "Throttled", "extensions": map[string]any{"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}},
 			"extensions": map[string]any{"cost": d.costExt(requested, nil)},
