@@ -109,4 +109,6 @@ func (a *Adapter) String() string {
 // orders it validated, and physical/reserved quantities cannot be written through
 // the webservice —, so the run subtracts the open orders and ecrin writes the
 // quantity left to sell.
-func (a *Adapter) Traits() shop.Traits { return shop.Traits{Reserves: false, MaxBatch: a.opts.MaxBatch} }
+func (a *Adapter) Traits() shop.Traits {
+	return shop.Traits{Reserves: false, MaxBatch: a.opts.MaxBatch}
+}

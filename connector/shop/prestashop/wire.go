@@ -94,13 +94,13 @@ type ref struct {
 
 type (
 	wireProduct struct {
-		ID               str    `json:"id"`
-		Reference        str    `json:"reference"`
-		EAN13            str    `json:"ean13"`
-		ManufacturerName str    `json:"manufacturer_name"`
-		IDCategory       str    `json:"id_category_default"`
-		Price            str    `json:"price"`
-		Active           str    `json:"active"`
+		ID               str `json:"id"`
+		Reference        str `json:"reference"`
+		EAN13            str `json:"ean13"`
+		ManufacturerName str `json:"manufacturer_name"`
+		IDCategory       str `json:"id_category_default"`
+		Price            str `json:"price"`
+		Active           str `json:"active"`
 		Associations     struct {
 			Categories      []ref `json:"categories"`
 			Combinations    []ref `json:"combinations"`
