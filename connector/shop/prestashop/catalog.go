@@ -29,6 +29,9 @@ func (a *Adapter) Catalog(ctx context.Context) ([]reconcile.Product, error) {
 		if err := a.getJSON(ctx, "products", q, func(b []byte) error { return decodeList(b, "products", &page) }); err != nil {
 			return nil, fmt.Errorf("read the catalog of %s: products from %d: %w", a, offset, err)
 		}
+		if len(page) > a.opts.PageSize {
+			return nil, fmt.Errorf("read the catalog of %s: asked %d products from %d, got %d: the shop ignores limit", a, a.opts.PageSize, offset, len(page))
+		}
 		combos, err := a.combinationsOf(ctx, page)
 		if err != nil {
 			return nil, fmt.Errorf("read the catalog of %s: %w", a, err)
@@ -136,8 +139,8 @@ func (a *Adapter) product(p wireProduct, combos []wireCombination, sizes map[int
 
 // remember keeps what a push needs of product p.
 func (a *Adapter) remember(id int, p wireProduct) *productInfo {
-	price, _ := parseMicros(string(p.Price))
-	info := &productInfo{priceMicros: price, declinable: len(p.Associations.Combinations) > 0, stock: map[int]int{}}
+	price, err := parseMicros(string(p.Price))
+	info := &productInfo{priceMicros: price, priceErr: err, declinable: len(p.Associations.Combinations) > 0, stock: map[int]int{}}
 	for _, s := range p.Associations.StockAvailables {
 		info.stock[s.IDProductAttribute.Int()] = s.ID.Int()
 	}

@@ -32,6 +32,9 @@ func (a *Adapter) OpenOrders(ctx context.Context) ([]shop.OrderLine, error) {
 		if err := a.getJSON(ctx, "orders", q, func(b []byte) error { return decodeList(b, "orders", &page) }); err != nil {
 			return nil, fmt.Errorf("read the open orders of %s: orders from %d: %w", a, offset, err)
 		}
+		if len(page) > a.opts.PageSize {
+			return nil, fmt.Errorf("read the open orders of %s: asked %d orders from %d, got %d: the shop ignores limit", a, a.opts.PageSize, offset, len(page))
+		}
 		orders = append(orders, page...)
 		if len(page) < a.opts.PageSize {
 			break
@@ -58,7 +61,7 @@ func (a *Adapter) OpenOrders(ctx context.Context) ([]shop.OrderLine, error) {
 				continue
 			}
 			l := shop.OrderLine{Order: string(o.Reference), PlacedAt: a.utc(string(o.DateAdd)),
-				ProductID: string(r.ProductID), Ref: string(r.Reference), Quantity: r.Quantity.Int()}
+				ProductID: strconv.Itoa(r.ProductID.Int()), Ref: string(r.Reference), Quantity: r.Quantity.Int()}
 			if l.Order == "" {
 				l.Order = string(o.ID)
 			}

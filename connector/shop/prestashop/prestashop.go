@@ -65,6 +65,7 @@ type Adapter struct {
 // its stock_available ids by combination (0: the product's own).
 type productInfo struct {
 	priceMicros int64
+	priceErr    error // the product's price could not be read
 	declinable  bool
 	stock       map[int]int
 }

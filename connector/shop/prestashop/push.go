@@ -92,7 +92,7 @@ func (a *Adapter) apply(ctx context.Context, it shop.Item) (shop.Result, error) 
 	switch st := statusOf(err); {
 	case err == nil:
 		return res, nil
-	case errors.Is(err, errNotThere):
+	case errors.Is(err, errNotApplied):
 		res.Accepted, res.Reason = false, err.Error()
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
 		return res, fmt.Errorf("the shop refused the webservice key: %w", err)
@@ -104,24 +104,25 @@ func (a *Adapter) apply(ctx context.Context, it shop.Item) (shop.Result, error) 
 	return res, nil
 }
 
-// errNotThere: the item names something the shop does not hold.
-var errNotThere = errors.New("not in the shop")
+// errNotApplied: the item cannot be applied (it names something the shop does
+// not hold, or a value PrestaShop cannot take); the others go on.
+var errNotApplied = errors.New("not applied")
 
 // write applies one item: see README.md, "What a push changes".
 func (a *Adapter) write(ctx context.Context, it shop.Item) error {
 	pid, err := strconv.Atoi(it.ProductID)
 	if err != nil || pid <= 0 {
-		return fmt.Errorf("%w: product id %q is not a PrestaShop id", errNotThere, it.ProductID)
+		return fmt.Errorf("%w: product id %q is not a PrestaShop id", errNotApplied, it.ProductID)
 	}
 	cid := 0
 	if it.VariantID != "" {
 		if cid, err = strconv.Atoi(it.VariantID); err != nil || cid <= 0 {
-			return fmt.Errorf("%w: combination id %q is not a PrestaShop id", errNotThere, it.VariantID)
+			return fmt.Errorf("%w: combination id %q is not a PrestaShop id", errNotApplied, it.VariantID)
 		}
 	}
 	info, err := a.productInfo(ctx, pid)
 	if statusOf(err) == http.StatusNotFound {
-		return fmt.Errorf("%w: product %d no longer exists", errNotThere, pid)
+		return fmt.Errorf("%w: product %d no longer exists", errNotApplied, pid)
 	}
 	if err != nil {
 		return err
@@ -134,9 +135,12 @@ func (a *Adapter) write(ctx context.Context, it shop.Item) error {
 	if it.PriceCents > 0 {
 		net, err := netMicros(it.PriceCents, a.opts.taxBP)
 		if err != nil {
-			return fmt.Errorf("%w: %v", errNotThere, err)
+			return fmt.Errorf("%w: %v", errNotApplied, err)
 		}
 		if cid > 0 {
+			if info.priceErr != nil {
+				return fmt.Errorf("%w: product %d's own price, the base of its sizes' impacts: %v", errNotApplied, pid, info.priceErr)
+			}
 			net -= info.priceMicros // a combination's price is an impact on its product's
 		}
 		price = []field{{"price", formatMicros(net)}}
@@ -190,7 +194,7 @@ func (a *Adapter) putStock(ctx context.Context, pid, cid, id int, it shop.Item) 
 			}
 		}
 		if s.ID.Int() <= 0 {
-			return fmt.Errorf("%w: no stock_available for product %d combination %d", errNotThere, pid, cid)
+			return fmt.Errorf("%w: no stock_available for product %d combination %d", errNotApplied, pid, cid)
 		}
 	}
 	out := denyOrders
