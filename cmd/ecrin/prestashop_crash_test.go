@@ -45,8 +45,8 @@ func psGross(t *testing.T, price, impact string) int64 {
 // TestCrashMidPushPrestaShop kills `ecrin run --once` with SIGKILL at random
 // points of pushes to the PrestaShop double (in this process) — 60 rings of 9
 // sizes, 600 items a night in batches of 60, applied 4 at a time —, over two
-// nights, each cut at least three times in the middle of its push before it is
-// let finish. Then the double holds exactly the last night, and the items the
+// nights, each cut three times at a random point of its push before it is let
+// finish. Then the double holds exactly the last night, and the items the
 // journal had acknowledged were not sent again: each night wrote each stock at
 // least once, and at most the items in flight at each kill (4) twice.
 func TestCrashMidPushPrestaShop(t *testing.T) {
@@ -58,7 +58,7 @@ func TestCrashMidPushPrestaShop(t *testing.T) {
 
 	ps := psdouble.New()
 	ps.AddKey(psKey, psdouble.AllPerms())
-	ps.Delay = 2 * time.Millisecond
+	ps.Delay = 3 * time.Millisecond
 	type ring struct {
 		id    int
 		sizes map[string]int
@@ -160,7 +160,7 @@ mapping:
 		}
 	}
 
-	rng := rand.New(rand.NewPCG(11, 7))
+	rng := rand.New(rand.NewPCG(11, 7)) // used by one goroutine at a time
 	k := 0
 	night(k)
 	kills, midPush, nightMid, completions := 0, 0, 0, 0
@@ -176,9 +176,23 @@ mapping:
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(300+rng.IntN(1500)) * time.Millisecond
-		if nightMid >= 3 {
-			killAfter = 10 * time.Minute // let it finish
+		// Kill at a random point of the push: once its batches are journaled, after
+		// 0 to 0.6 s of sending (a push takes about 1.5 s).
+		kill := make(chan struct{})
+		if nightMid < 3 {
+			go func() {
+				deadline := time.Now().Add(time.Minute)
+				for pending() == 0 && time.Now().Before(deadline) {
+					select {
+					case err := <-done:
+						done <- err // finished first: hand the answer back
+						return
+					case <-time.After(25 * time.Millisecond):
+					}
+				}
+				time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
+				close(kill)
+			}()
 		}
 		select {
 		case err := <-done:
@@ -192,7 +206,7 @@ mapping:
 				ps.ResetCounts()
 				night(k)
 			}
-		case <-time.After(killAfter):
+		case <-kill:
 			_ = cmd.Process.Signal(syscall.SIGKILL)
 			<-done
 			kills++
