@@ -134,7 +134,7 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 		if len(runs) == 0 || runs[len(runs)-1] != b.RunID {
 			runs = append(runs, b.RunID)
 		}
-		results, err := s.sendBatch(ctx, b.Key, shopItems(b.Items))
+		results, err := s.sendJournaled(ctx, b.Key, shopItems(b.Items))
 		if err != nil {
 			return i, fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
 		}

@@ -58,6 +58,18 @@ type CatalogDeltas interface {
 	CatalogChanges(ctx context.Context, cursor string) (changed []reconcile.Product, removed []string, next string, err error)
 }
 
+// ItemPusher is a Shop that applies a batch's items one by one (no batch
+// endpoint): it reports each item's answer as it comes, so that the run journals
+// it and a push a crash interrupted resends only the items without an answer.
+type ItemPusher interface {
+	// PushItems applies items (any number: the kind bounds its own concurrency)
+	// and calls done once per item, in any order and never concurrently, with
+	// the item's rank in items and the shop's answer. done's error stops the push
+	// and is returned. An error means some items may have no answer: the run
+	// sends them again.
+	PushItems(ctx context.Context, key string, items []Item, done func(i int, r Result) error) error
+}
+
 // Uploader is a Shop that keeps the runs' summaries and reports for its back
 // office.
 type Uploader interface {
