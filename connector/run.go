@@ -111,6 +111,11 @@ func (s *Site) retain(ctx context.Context) {
 			Int64("batches", st.Batches).Int64("compacted", st.Compacted).Int64("item_results", st.ItemResults).
 			Int64("replaced", st.Replaced).Int64("freed_pages", st.FreedPages).Msg("retention: old runs removed from the state file")
 	}
+	if n, err := s.store.CompactCatalog(ctx); err != nil {
+		s.log.Warn().Err(err).Msg("retention: pack the kept catalog")
+	} else if n > 0 {
+		s.log.Debug().Int("publications", n).Msg("retention: the publications the shop accepted packed into the kept catalog")
+	}
 	keep, err := s.store.ExtractsToKeep(ctx)
 	if err != nil {
 		s.log.Warn().Err(err).Msg("retention: archived extracts left as they are")
@@ -301,15 +306,22 @@ func (s *Site) catalog(ctx context.Context, whole bool) ([]reconcile.Product, er
 		switch {
 		case errors.Is(err, shop.ErrCursorExpired):
 			s.log.Info().Msg("the shop no longer knows the catalog's last cursor: fetched whole")
-			kept = nil
 		case err != nil:
 			return nil, err
 		case keptErr != nil:
-			return nil, keptErr
+			s.log.Warn().Err(keptErr).Msg("the catalog kept in the state file cannot be read: fetched whole")
+		case kept == nil:
+			s.log.Info().Msg("no catalog kept in the state file: fetched whole")
 		default:
 			catalog, writes := mergeCatalog(kept, changed, removed)
-			if err := s.store.ApplyCatalogChanges(ctx, writes, removed, next); err != nil {
-				return nil, err
+			var save error
+			if len(writes) > 0 || len(removed) > 0 {
+				save = s.store.SaveCatalog(ctx, catalog, next)
+			} else {
+				save = s.store.SaveCatalogCursor(ctx, next)
+			}
+			if save != nil {
+				return nil, save
 			}
 			s.log.Debug().Int("changed", len(changed)).Int("written", len(writes)).Int("removed", len(removed)).Msg("catalog changes fetched")
 			return catalog, nil

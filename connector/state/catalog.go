@@ -5,16 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ecrin-connect/ecrin/reconcile"
-)
-
-// Separators of the variants column: unit (between a variant's fields) and
-// record (between variants).
-const (
-	unitSep   = "\x1f"
-	recordSep = "\x1e"
 )
 
 // catalogCursorKey is the meta key of the shop's catalog cursor.
@@ -37,34 +31,13 @@ func (s *Store) CatalogCursor(ctx context.Context) (string, error) {
 	return cursor, nil
 }
 
-// Catalog returns the catalog as last fetched, by product id.
+// Catalog returns the catalog as last fetched, sorted by product id, with the
+// publications the shop accepted since; nil when none is kept.
 func (s *Store) Catalog(ctx context.Context) ([]reconcile.Product, error) {
 	var out []reconcile.Product
-	err := s.read(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM catalog`).Scan(&n); err != nil {
-			return err
-		}
-		out = make([]reconcile.Product, 0, n)
-		rows, err := tx.QueryContext(ctx, `SELECT id, brand, ref, category, ean, declinable, published, variants FROM catalog ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var (
-				p        reconcile.Product
-				variants string
-			)
-			if err := rows.Scan(&p.ID, &p.Brand, &p.Ref, &p.Category, &p.EAN, &p.Declinable, &p.Published, &variants); err != nil {
-				return err
-			}
-			if p.Variants, err = decodeVariants(variants); err != nil {
-				return fmt.Errorf("product %q: %w", p.ID, err)
-			}
-			out = append(out, p)
-		}
-		return rows.Err()
+	err := s.read(ctx, func(tx *sql.Tx) (err error) {
+		out, err = keptCatalog(ctx, tx)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read the catalog kept in %s: %w", s.path, err)
@@ -72,14 +45,63 @@ func (s *Store) Catalog(ctx context.Context) ([]reconcile.Product, error) {
 	return out, nil
 }
 
-// SaveCatalog replaces the kept catalog with products, fetched whole, and keeps
-// the shop's cursor for it.
+// keptCatalog unpacks the kept catalog and applies the publications kept beside it.
+func keptCatalog(ctx context.Context, tx *sql.Tx) ([]reconcile.Product, error) {
+	var data string
+	err := tx.QueryRowContext(ctx, `SELECT data FROM catalog_packed WHERE one = 1`).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	products, err := unpackCatalog(data)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, published FROM catalog_published ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var (
+			id        string
+			published bool
+		)
+		if err := rows.Scan(&id, &published); err != nil {
+			return nil, err
+		}
+		for i < len(products) && products[i].ID < id {
+			i++
+		}
+		if i < len(products) && products[i].ID == id {
+			products[i].Published = published
+		}
+	}
+	return products, rows.Err()
+}
+
+// SaveCatalog replaces the kept catalog with products — fetched whole, or the
+// kept one with the shop's changes — and keeps the shop's cursor for it.
 func (s *Store) SaveCatalog(ctx context.Context, products []reconcile.Product, cursor string) error {
+	for i := range products {
+		if products[i].ID == "" {
+			return fmt.Errorf("keep the catalog: a product of brand %q ref %q has no id", products[i].Brand, products[i].Ref)
+		}
+	}
+	byID := func(a, b reconcile.Product) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(products, byID) {
+		products = slices.Clone(products)
+		slices.SortFunc(products, byID)
+	}
+	data := packCatalog(products)
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM catalog`); err != nil {
+		if err := putPackedCatalog(ctx, tx, len(products), data); err != nil {
 			return err
 		}
-		return upsertCatalog(ctx, tx, products, nil, cursor)
+		return putCatalogCursor(ctx, tx, cursor)
 	})
 	if err != nil {
 		return fmt.Errorf("keep the catalog in %s: %w", s.path, err)
@@ -87,17 +109,69 @@ func (s *Store) SaveCatalog(ctx context.Context, products []reconcile.Product, c
 	return nil
 }
 
-// ApplyCatalogChanges updates the kept catalog with what the shop says changed
-// since the last cursor — products added or changed, ids removed — and keeps the
-// new cursor.
-func (s *Store) ApplyCatalogChanges(ctx context.Context, changed []reconcile.Product, removed []string, cursor string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		return upsertCatalog(ctx, tx, changed, removed, cursor)
-	})
+// SaveCatalogCursor keeps the shop's cursor for the kept catalog, which its
+// changes left as it was.
+func (s *Store) SaveCatalogCursor(ctx context.Context, cursor string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error { return putCatalogCursor(ctx, tx, cursor) })
 	if err != nil {
-		return fmt.Errorf("update the catalog kept in %s: %w", s.path, err)
+		return fmt.Errorf("keep the catalog cursor in %s: %w", s.path, err)
 	}
 	return nil
+}
+
+// CompactCatalog packs into the kept catalog the publications kept beside it,
+// when they are many: reading them back one by one would cost more than the
+// packing. It returns how many it packed.
+func (s *Store) CompactCatalog(ctx context.Context) (int, error) {
+	var packed int
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var pending, products int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM catalog_published`).Scan(&pending); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `SELECT products FROM catalog_packed WHERE one = 1`).Scan(&products)
+		switch {
+		case errors.Is(err, sql.ErrNoRows): // no catalog kept: nothing to apply them to
+			_, err := tx.ExecContext(ctx, `DELETE FROM catalog_published`)
+			return err
+		case err != nil:
+			return err
+		case pending < max(minCompact, products/compactShare):
+			return nil
+		}
+		catalog, err := keptCatalog(ctx, tx)
+		if err != nil {
+			return err
+		}
+		packed = pending
+		return putPackedCatalog(ctx, tx, len(catalog), packCatalog(catalog))
+	})
+	if err != nil {
+		return 0, fmt.Errorf("pack the catalog kept in %s: %w", s.path, err)
+	}
+	return packed, nil
+}
+
+// The publications kept beside the packed catalog are packed in when they are
+// at least minCompact and a compactShare-th of the products.
+const (
+	minCompact   = 1000
+	compactShare = 20
+)
+
+func putPackedCatalog(ctx context.Context, tx *sql.Tx, products int, data []byte) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_packed (one, products, data) VALUES (1, ?, ?)
+		ON CONFLICT (one) DO UPDATE SET products = excluded.products, data = excluded.data`, products, data); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM catalog_published`)
+	return err
+}
+
+func putCatalogCursor(ctx context.Context, tx *sql.Tx, cursor string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, catalogCursorKey, cursor)
+	return err
 }
 
 // ForgetCatalog drops the kept catalog's cursor: the next night fetches it whole.
@@ -106,56 +180,4 @@ func (s *Store) ForgetCatalog(ctx context.Context) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = ?`, catalogCursorKey)
 		return err
 	})
-}
-
-func upsertCatalog(ctx context.Context, tx *sql.Tx, products []reconcile.Product, removed []string, cursor string) error {
-	put, err := tx.PrepareContext(ctx, `INSERT INTO catalog (id, brand, ref, category, ean, declinable, published, variants)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET brand = excluded.brand, ref = excluded.ref, category = excluded.category,
-			ean = excluded.ean, declinable = excluded.declinable, published = excluded.published, variants = excluded.variants`)
-	if err != nil {
-		return err
-	}
-	defer put.Close()
-	var b strings.Builder
-	for i := range products {
-		p := &products[i]
-		if p.ID == "" {
-			return fmt.Errorf("a product of brand %q ref %q has no id", p.Brand, p.Ref)
-		}
-		b.Reset()
-		for j, v := range p.Variants {
-			if j > 0 {
-				b.WriteString(recordSep)
-			}
-			b.WriteString(v.ID + unitSep + v.Size + unitSep + v.EAN)
-		}
-		if _, err := put.ExecContext(ctx, p.ID, p.Brand, p.Ref, p.Category, p.EAN, p.Declinable, p.Published, b.String()); err != nil {
-			return fmt.Errorf("product %q: %w", p.ID, err)
-		}
-	}
-	for _, id := range removed {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM catalog WHERE id = ?`, id); err != nil {
-			return fmt.Errorf("remove product %q: %w", id, err)
-		}
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, catalogCursorKey, cursor)
-	return err
-}
-
-func decodeVariants(s string) ([]reconcile.Variant, error) {
-	if s == "" {
-		return nil, nil
-	}
-	recs := strings.Split(s, recordSep)
-	out := make([]reconcile.Variant, len(recs))
-	for i, r := range recs {
-		f := strings.Split(r, unitSep)
-		if len(f) != 3 {
-			return nil, fmt.Errorf("variant %d: %d fields, want 3", i+1, len(f))
-		}
-		out[i] = reconcile.Variant{ID: f[0], Size: f[1], EAN: f[2]}
-	}
-	return out, nil
 }

@@ -232,9 +232,10 @@ func newAcker(ctx context.Context, tx *sql.Tx, run RunID, now int64) (*acker, er
 			published = excluded.published, availability = excluded.availability,
 			quantity = excluded.quantity, price_cents = excluded.price_cents,
 			restock_days = excluded.restock_days, run_id = excluded.run_id, acked_ms = excluded.acked_ms`)
-	// The kept catalog follows the publications the shop accepted: the next
-	// changes list them, and finding them unchanged writes nothing.
-	a.publish = prepare(`UPDATE catalog SET published = ? WHERE id = ? AND published != ?`)
+	// The kept catalog follows the publications the shop accepted: kept beside
+	// the packed catalog, merged when it is read (Store.Catalog).
+	a.publish = prepare(`INSERT INTO catalog_published (id, published) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET published = excluded.published`)
 	// A run that sets a target twice keeps the first value it replaced.
 	a.keepReplace = prepare(`INSERT INTO replaced (run_id, product_id, variant_id, before, after)
 		VALUES (?, ?, ?, ?, ?)
@@ -276,7 +277,7 @@ func (a *acker) accept(ctx context.Context, d Item) error {
 		return err
 	}
 	if d.VariantID == "" {
-		if _, err := a.publish.ExecContext(ctx, d.Published, d.ProductID, d.Published); err != nil {
+		if _, err := a.publish.ExecContext(ctx, d.ProductID, d.Published); err != nil {
 			return err
 		}
 	}

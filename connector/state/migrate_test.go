@@ -56,7 +56,7 @@ func TestMigrateFresh(t *testing.T) {
 	if got, want := version(t, s.db), len(migrations); got != want {
 		t.Errorf("version %d, want %d", got, want)
 	}
-	want := "acked aliases batches catalog item_acks item_results meta replaced run_data runs"
+	want := "acked aliases batches catalog_packed catalog_published item_acks item_results meta replaced run_data runs"
 	if got := tables(t, s.db); got != want {
 		t.Errorf("tables %q, want %q", got, want)
 	}
