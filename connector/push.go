@@ -129,20 +129,33 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 	if len(pending) == 0 {
 		return 0, nil
 	}
+	// The shop works on batch i+1 while the state file records its answer to
+	// batch i: the shop still receives them one after the other, in order, and
+	// each answer is recorded before the next one.
+	send := func(b state.PendingBatch) *background[[]shop.Result] {
+		return inBackground(func() ([]shop.Result, error) { return s.sendJournaled(ctx, b.Key, shopItems(b.Items)) })
+	}
 	var runs []state.RunID
+	next := send(pending[0])
 	for i, b := range pending {
 		if len(runs) == 0 || runs[len(runs)-1] != b.RunID {
 			runs = append(runs, b.RunID)
 		}
-		results, err := s.sendJournaled(ctx, b.Key, shopItems(b.Items))
+		results, err := next.wait()
 		if err != nil {
 			return i, fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
+		}
+		if i+1 < len(pending) {
+			next = send(pending[i+1])
 		}
 		acks := make([]state.ItemResult, len(results))
 		for j, r := range results {
 			acks[j] = state.ItemResult{ProductID: r.ProductID, VariantID: r.VariantID, Accepted: r.Accepted, Reason: r.Reason}
 		}
 		if err := s.store.Ack(ctx, b.Key, acks); err != nil {
+			if i+1 < len(pending) {
+				next.wait() // sent again, under its key, by the next start
+			}
 			return i, err
 		}
 		s.log.Debug().Str("batch", b.Key).Int("items", len(b.Items)).Msg("batch acknowledged")
