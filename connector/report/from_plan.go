@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,10 +37,7 @@ type Facts struct {
 
 // FromPlan builds the report model of a run from its plan and facts.
 func FromPlan(plan reconcile.Plan, f Facts) Run {
-	brandOf := make(map[string]string, len(f.Catalog))
-	for _, p := range f.Catalog {
-		brandOf[p.ID] = p.Brand
-	}
+	brandOf := brandsOf(f.Catalog)
 	st := plan.Stats
 	run := Run{
 		ID: f.ID, Site: f.Site, Profile: f.Profile, File: f.File, SHA256: f.SHA256,
@@ -85,7 +83,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 	}
 	for i := range plan.Decisions {
 		if d := &plan.Decisions[i]; d.VariantID == "" && d.Lines > 0 { // a product's decision sums its sizes' lines
-			b := brand(brandOf[d.ProductID])
+			b := brand(brandOf(d.ProductID))
 			b.Matched += int(d.Lines)
 			b.Lines += int(d.Lines)
 		}
@@ -99,7 +97,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		}
 		d := &c.Decision
 		o := Outcome{
-			Brand: brandOf[d.ProductID], Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
+			Brand: brandOf(d.ProductID), Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
 			Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents,
 			RestockDays: d.RestockDays, Reason: d.Reason.String(), Rule: d.Rule.String(), Source: d.Source, Change: changeOf(c),
 		}
@@ -161,7 +159,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 			continue
 		}
 		run.PriceChanges = append(run.PriceChanges, PriceChange{
-			Brand: brandOf[c.ProductID], Ref: c.Ref, Size: c.Size,
+			Brand: brandOf(c.ProductID), Ref: c.Ref, Size: c.Size,
 			OldCents: c.Previous.PriceCents, NewCents: c.PriceCents, Source: c.Source,
 		})
 	}
@@ -170,13 +168,13 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 			continue
 		}
 		run.PriceChanges = append(run.PriceChanges, PriceChange{
-			Brand: brandOf[p.ProductID], Ref: p.Ref, Size: p.Size,
+			Brand: brandOf(p.ProductID), Ref: p.Ref, Size: p.Size,
 			OldCents: p.Prices[0], NewCents: p.Kept, Reason: "price_conflict", Source: first(p.Sources),
 		})
 	}
 	for _, s := range fd.SizesWithoutPrice {
 		run.SizesWithoutPrice = append(run.SizesWithoutPrice, SizeWithoutPrice{
-			Brand: brandOf[s.ProductID], Ref: s.Ref, Size: s.Size, ProductID: s.ProductID, VariantID: s.VariantID,
+			Brand: brandOf(s.ProductID), Ref: s.Ref, Size: s.Size, ProductID: s.ProductID, VariantID: s.VariantID,
 			Why: s.Why, Source: first(s.Sources),
 		})
 	}
@@ -275,4 +273,30 @@ func first(s []string) string {
 		return ""
 	}
 	return s[0]
+}
+
+// brandsOf returns the brand of a product of catalog by its id ("" when not
+// there): a binary search in the catalog, which is sorted by id when it was kept
+// in the state file; otherwise in an order of it. No map of a million entries.
+func brandsOf(catalog []reconcile.Product) func(productID string) string {
+	byID := func(a, b reconcile.Product) int { return strings.Compare(a.ID, b.ID) }
+	if slices.IsSortedFunc(catalog, byID) {
+		return func(id string) string {
+			if i, ok := slices.BinarySearchFunc(catalog, id, func(p reconcile.Product, id string) int { return strings.Compare(p.ID, id) }); ok {
+				return catalog[i].Brand
+			}
+			return ""
+		}
+	}
+	order := make([]int32, len(catalog))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return byID(catalog[a], catalog[b]) })
+	return func(id string) string {
+		if i, ok := slices.BinarySearchFunc(order, id, func(j int32, id string) int { return strings.Compare(catalog[j].ID, id) }); ok {
+			return catalog[order[i]].Brand
+		}
+		return ""
+	}
 }
