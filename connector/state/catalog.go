@@ -47,19 +47,38 @@ func (s *Store) Catalog(ctx context.Context) ([]reconcile.Product, error) {
 
 // keptCatalog unpacks the kept catalog and applies the publications kept beside it.
 func keptCatalog(ctx context.Context, tx *sql.Tx) ([]reconcile.Product, error) {
-	var data string
-	err := tx.QueryRowContext(ctx, `SELECT data FROM catalog_packed WHERE one = 1`).Scan(&data)
-	if errors.Is(err, sql.ErrNoRows) {
+	// The packed value is kept in parts: read one by one into one string, the
+	// value is never held whole twice (nor by SQLite).
+	var size, parts int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(length(data)), 0), count(*) FROM catalog_packed`).Scan(&size, &parts); err != nil {
+		return nil, err
+	}
+	if parts == 0 {
 		return nil, nil
 	}
+	var b strings.Builder
+	b.Grow(int(size))
+	rows, err := tx.QueryContext(ctx, `SELECT data FROM catalog_packed ORDER BY part`)
 	if err != nil {
 		return nil, err
 	}
+	for rows.Next() {
+		var part sql.RawBytes
+		if err := rows.Scan(&part); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b.Write(part)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	data := b.String()
 	products, err := unpackCatalog(data)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, published FROM catalog_published ORDER BY id`)
+	rows, err = tx.QueryContext(ctx, `SELECT id, published FROM catalog_published ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +148,7 @@ func (s *Store) CompactCatalog(ctx context.Context) (int, error) {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM catalog_published`).Scan(&pending); err != nil {
 			return err
 		}
-		err := tx.QueryRowContext(ctx, `SELECT products FROM catalog_packed WHERE one = 1`).Scan(&products)
+		err := tx.QueryRowContext(ctx, `SELECT products FROM catalog_packed WHERE part = 0`).Scan(&products)
 		switch {
 		case errors.Is(err, sql.ErrNoRows): // no catalog kept: nothing to apply them to
 			_, err := tx.ExecContext(ctx, `DELETE FROM catalog_published`)
@@ -159,10 +178,19 @@ const (
 	compactShare = 20
 )
 
+// packedPart is the size of the parts the packed catalog is kept in.
+const packedPart = 1 << 20
+
 func putPackedCatalog(ctx context.Context, tx *sql.Tx, products int, data []byte) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_packed (one, products, data) VALUES (1, ?, ?)
-		ON CONFLICT (one) DO UPDATE SET products = excluded.products, data = excluded.data`, products, data); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM catalog_packed`); err != nil {
 		return err
+	}
+	for part := 0; part == 0 || part*packedPart < len(data); part++ {
+		chunk := data[part*packedPart : min((part+1)*packedPart, len(data))]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO catalog_packed (part, products, data) VALUES (?, ?, ?)`,
+			part, products, chunk); err != nil {
+			return err
+		}
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM catalog_published`)
 	return err

@@ -9,8 +9,8 @@ DROP TABLE catalog;
 DELETE FROM meta WHERE key = 'catalog_cursor';
 
 CREATE TABLE catalog_packed (
-	one      INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
-	products INTEGER NOT NULL,
+	part     INTEGER NOT NULL PRIMARY KEY, -- the value in parts of 1 MiB, read in order
+	products INTEGER NOT NULL,             -- how many products the value holds
 	data     BLOB    NOT NULL
 );
 
