@@ -34,22 +34,22 @@ func TestDecisionTable(t *testing.T) {
 	}{
 		{"stock > 0: published, in stock, ERP price",
 			[]Line{line(3, 0)}, Rules{},
-			Decision{Published: true, Availability: InStock, Quantity: 3, PriceCents: 45000, Reason: ReasonInStock, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: InStock, Quantity: 3, PriceCents: 45000, Reason: ReasonInStock, Line: 1, Lines: 1}, LineMatched},
 		{"stock 0, on order, pre-order rule on: pre-order with its delay",
 			[]Line{line(0, 2)}, Rules{Preorder: []Rule{{DelayDays: 21}}},
-			Decision{Published: true, Availability: Preorder, PriceCents: 45000, RestockDays: 21, Reason: ReasonPreorder, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: Preorder, PriceCents: 45000, RestockDays: 21, Reason: ReasonPreorder, Line: 1, Lines: 1}, LineMatched},
 		{"stock 0, nothing on order: the pre-order rule does not apply",
 			[]Line{line(0, 0)}, Rules{Preorder: []Rule{{DelayDays: 21}}},
-			Decision{Availability: Unavailable, PriceCents: 45000, Reason: ReasonNoStock, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Availability: Unavailable, PriceCents: 45000, Reason: ReasonNoStock, Line: 1, Lines: 1}, LineMatched},
 		{"stock 0, backorder rule covers it: backorder with the restock delay",
 			[]Line{line(0, 0)}, Rules{Backorder: []Rule{{DelayDays: 10}}},
-			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 10, Reason: ReasonBackorder, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 10, Reason: ReasonBackorder, Line: 1, Lines: 1}, LineMatched},
 		{"stock 0, on order, both rules: pre-order wins",
 			[]Line{line(0, 1)}, Rules{Preorder: []Rule{{DelayDays: 21}}, Backorder: []Rule{{DelayDays: 10}}},
-			Decision{Published: true, Availability: Preorder, PriceCents: 45000, RestockDays: 21, Reason: ReasonPreorder, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: Preorder, PriceCents: 45000, RestockDays: 21, Reason: ReasonPreorder, Line: 1, Lines: 1}, LineMatched},
 		{"stock 0, no rule: not purchasable, unpublished",
 			[]Line{line(0, 0)}, Rules{},
-			Decision{Availability: Unavailable, PriceCents: 45000, Reason: ReasonNoStock, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Availability: Unavailable, PriceCents: 45000, Reason: ReasonNoStock, Line: 1, Lines: 1}, LineMatched},
 		{"absent from the extract: unpublished",
 			nil, Rules{},
 			Decision{Availability: Unavailable, Reason: ReasonAbsent}, 0},
@@ -70,16 +70,16 @@ func TestDecisionTable(t *testing.T) {
 			Decision{Availability: Unavailable, Reason: ReasonAbsent}, LineUnmapped},
 		{"backorder scoped to the brand",
 			[]Line{line(0, 0)}, Rules{Backorder: []Rule{{Brands: []string{"Swatch"}, DelayDays: 5}, {Brands: []string{"tissot"}, DelayDays: 7}}},
-			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 7, Reason: ReasonBackorder, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 7, Reason: ReasonBackorder, Line: 1, Lines: 1}, LineMatched},
 		{"backorder scoped to the category",
 			[]Line{line(0, 0)}, Rules{Backorder: []Rule{{Categories: []string{"montres"}, DelayDays: 8}}},
-			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 8, Reason: ReasonBackorder, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 8, Reason: ReasonBackorder, Line: 1, Lines: 1}, LineMatched},
 		{"backorder scoped to a reference list, any spelling",
 			[]Line{line(0, 0)}, Rules{Backorder: []Rule{{Refs: []string{"t1204071704100"}, DelayDays: 9}}},
-			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 9, Reason: ReasonBackorder, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Published: true, Availability: Backorder, PriceCents: 45000, RestockDays: 9, Reason: ReasonBackorder, Line: 1, Lines: 1}, LineMatched},
 		{"backorder scoped elsewhere: no rule",
 			[]Line{line(0, 0)}, Rules{Backorder: []Rule{{Categories: []string{"Bagues"}, Refs: []string{"X1"}, DelayDays: 9}}},
-			Decision{Availability: Unavailable, PriceCents: 45000, Reason: ReasonNoStock, Source: "s.csv:2", Lines: 1}, LineMatched},
+			Decision{Availability: Unavailable, PriceCents: 45000, Reason: ReasonNoStock, Line: 1, Lines: 1}, LineMatched},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,7 +268,7 @@ func TestDuplicatesSummedHighestPriceKept(t *testing.T) {
 	}
 	plan := Reconcile(Input{Lines: lines, Catalog: []Product{watch}})
 	d := plan.Decisions[0]
-	if d.Quantity != 7 || d.PriceCents != 47000 || d.Lines != 4 || d.Source != "s.csv:9" {
+	if d.Quantity != 7 || d.PriceCents != 47000 || d.Lines != 4 || d.Line != 2 || plan.Source(d.Line) != "s.csv:9" {
 		t.Errorf("decision %+v: want 7 units at 47000 from 4 lines, first s.csv:9", d)
 	}
 	want := []PriceConflict{{ProductID: "P1", Ref: watch.Ref, Prices: []int64{45000, 47000}, Kept: 47000,

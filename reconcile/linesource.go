@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,19 +55,7 @@ func (s *lineSources) source(i uint32) string {
 	if src, ok := s.odd[i]; ok {
 		return src
 	}
-	r, found := slices.BinarySearchFunc(s.runs, i, func(r sourceRun, i uint32) int {
-		switch {
-		case r.from < i:
-			return -1
-		case r.from > i:
-			return 1
-		}
-		return 0
-	})
-	if !found {
-		r--
-	}
-	p := s.runs[r].prefix
+	p := s.prefix(i)
 	b := make([]byte, 0, len(p)+10)
 	b = append(b, p...)
 	return string(strconv.AppendUint(b, uint64(s.nums[i]), 10))
@@ -88,4 +77,50 @@ func splitSource(src string) (prefix string, n uint32, ok bool) {
 		v = v*10 + uint32(d[j]-'0')
 	}
 	return src[:i], v, true
+}
+
+// prefix returns the prefix of line i, a line whose source is split.
+func (s *lineSources) prefix(i uint32) string {
+	r, found := slices.BinarySearchFunc(s.runs, i, func(r sourceRun, i uint32) int {
+		switch {
+		case r.from < i:
+			return -1
+		case r.from > i:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		r--
+	}
+	return s.runs[r].prefix
+}
+
+// ref names line i for a decision: 0 when its source is empty.
+func (s *lineSources) ref(i uint32) LineRef {
+	if s.nums[i] == noSource {
+		return 0
+	}
+	return LineRef(i + 1)
+}
+
+// compare orders lines i and j as compareSource orders their sources, without
+// writing them out when they share a prefix: the prefix does not end in a digit
+// and the numbers are written plainly, so the sources compare as the numbers do.
+func (s *lineSources) compare(i, j uint32) int {
+	a, b := s.nums[i], s.nums[j]
+	switch {
+	case i == j, a == noSource && b == noSource:
+		return 0
+	case a == noSource: // the empty source first
+		return -1
+	case b == noSource:
+		return 1
+	}
+	if len(s.odd) == 0 || s.odd[i] == "" && s.odd[j] == "" {
+		if s.prefix(i) == s.prefix(j) {
+			return cmp.Compare(a, b)
+		}
+	}
+	return compareSource(s.source(i), s.source(j))
 }

@@ -13,7 +13,8 @@ import (
 // gives the same plan.
 func (e *Engine) Plan() Plan {
 	e.applyReserved()
-	plan := Plan{Lines: e.status, MatchedBy: e.matchedBy, Stats: e.stats}
+	srcs := e.srcs // the plan formats its decisions' lines with them (Plan.Source)
+	plan := Plan{Lines: e.status, MatchedBy: e.matchedBy, Stats: e.stats, srcs: &srcs}
 	st := &plan.Stats
 	held := e.heldProducts()
 	plan.Decisions = make([]Decision, 0, len(e.aggs))
@@ -220,8 +221,8 @@ func (e *Engine) decideProduct(p int32, out []Decision, f *Findings) []Decision 
 		pd.Rule = max(pd.Rule, d.Rule)
 		pd.Quantity += d.Quantity
 		pd.Lines += d.Lines
-		if d.Source != "" && (pd.Source == "" || compareSource(d.Source, pd.Source) < 0) {
-			pd.Source = d.Source
+		if d.Line != 0 && (pd.Line == 0 || e.srcs.compare(uint32(d.Line-1), uint32(pd.Line-1)) < 0) {
+			pd.Line = d.Line
 		}
 		if best < 0 || reasonRank(d.Reason) < reasonRank(out[at+1+best].Reason) {
 			best = i
@@ -301,12 +302,12 @@ func (e *Engine) decide(d *Decision, prod *Product, t int32, v int, seen, exclud
 		d.PriceCents = a.price
 	}
 	if a.lines > 1 {
-		d.Source = e.conflicts(d, e.dups[t], f)
+		d.Line = e.conflicts(d, e.dups[t], f)
 		for _, s := range e.dups[t] {
 			d.Rule = max(d.Rule, e.matchedBy[s.src])
 		}
 	} else {
-		d.Source = e.srcs.source(a.src)
+		d.Line = e.srcs.ref(a.src)
 		d.Rule = e.matchedBy[a.src]
 	}
 	switch {
@@ -328,13 +329,13 @@ func (e *Engine) decide(d *Decision, prod *Product, t int32, v int, seen, exclud
 }
 
 // conflicts reports the differing prices of a target fed by several lines and
-// returns its first source in natural order.
-func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) string {
-	first := e.srcs.source(dups[0].src)
+// returns its first line in the natural order of sources.
+func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) LineRef {
+	first := dups[0].src
 	var prices []int64
 	for _, s := range dups[1:] {
-		if src := e.srcs.source(s.src); compareSource(src, first) < 0 {
-			first = src
+		if e.srcs.compare(s.src, first) < 0 {
+			first = s.src
 		}
 	}
 	for _, s := range dups {
@@ -347,7 +348,7 @@ func (e *Engine) conflicts(d *Decision, dups []sighting, f *Findings) string {
 		f.PriceConflicts = append(f.PriceConflicts, PriceConflict{ProductID: d.ProductID, VariantID: d.VariantID,
 			Ref: d.Ref, Size: d.Size, Prices: prices, Kept: d.PriceCents, Sources: e.sightingSources(dups)})
 	}
-	return first
+	return e.srcs.ref(first)
 }
 
 // sources returns the source lines of a target, in natural order.

@@ -49,7 +49,7 @@ func encode(t *testing.T, p reconcile.Plan) []byte {
 			reconcile.Decision
 			R, S, M string
 			N       int32
-		}{d, d.Reason.String(), d.Source, d.Rule.String(), d.Lines}); err != nil {
+		}{d, d.Reason.String(), p.Source(d.Line), d.Rule.String(), d.Lines}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -66,7 +66,7 @@ func TestScenario(t *testing.T) {
 		rep := nightReport{Night: night, Verdict: verdict, Stats: plan.Stats, Findings: plan.Findings,
 			MatchRate: strconv.FormatFloat(plan.Stats.MatchRate()*100, 'f', 1, 64)}
 		for _, d := range plan.Decisions {
-			rep.Decisions = append(rep.Decisions, decisionView{d, d.Reason.String(), d.Rule.String(), d.Source})
+			rep.Decisions = append(rep.Decisions, decisionView{d, d.Reason.String(), d.Rule.String(), plan.Source(d.Line)})
 		}
 		for i, st := range plan.Lines {
 			s := lines[i].Source + ": " + st.String()

@@ -28,13 +28,19 @@ func TestPerSizeStockAndPrice(t *testing.T) {
 	}
 	plan := Reconcile(Input{Lines: lines, Catalog: []Product{ring}})
 	want := []Decision{
-		{ProductID: "R1", Ref: "ALL-750", Published: true, Availability: InStock, Quantity: 3, Reason: ReasonInStock, Source: "s.csv:2", Lines: 3, Rule: MatchExact},
-		{ProductID: "R1", VariantID: "R1-50", Ref: "ALL-750", Size: "50", Published: true, Availability: InStock, Quantity: 2, PriceCents: 85000, Reason: ReasonInStock, Source: "s.csv:2", Lines: 1, Rule: MatchExact},
-		{ProductID: "R1", VariantID: "R1-52", Ref: "ALL-750", Size: "T52", Published: true, Availability: InStock, Quantity: 1, PriceCents: 89000, Reason: ReasonInStock, Source: "s.csv:3", Lines: 1, Rule: MatchExact},
-		{ProductID: "R1", VariantID: "R1-54", Ref: "ALL-750", Size: "54,0", Availability: Unavailable, PriceCents: 95000, Reason: ReasonNoStock, Source: "s.csv:4", Lines: 1, Rule: MatchExact},
+		{ProductID: "R1", Ref: "ALL-750", Published: true, Availability: InStock, Quantity: 3, Reason: ReasonInStock, Line: 3, Lines: 3, Rule: MatchExact},
+		{ProductID: "R1", VariantID: "R1-50", Ref: "ALL-750", Size: "50", Published: true, Availability: InStock, Quantity: 2, PriceCents: 85000, Reason: ReasonInStock, Line: 3, Lines: 1, Rule: MatchExact},
+		{ProductID: "R1", VariantID: "R1-52", Ref: "ALL-750", Size: "T52", Published: true, Availability: InStock, Quantity: 1, PriceCents: 89000, Reason: ReasonInStock, Line: 1, Lines: 1, Rule: MatchExact},
+		{ProductID: "R1", VariantID: "R1-54", Ref: "ALL-750", Size: "54,0", Availability: Unavailable, PriceCents: 95000, Reason: ReasonNoStock, Line: 2, Lines: 1, Rule: MatchExact},
 	}
 	if !reflect.DeepEqual(plan.Decisions, want) {
 		t.Errorf("decisions\n got %+v\nwant %+v", plan.Decisions, want)
+	}
+	// the product's line is the first of its sizes' in natural order: s.csv:2, the third added
+	for i, src := range []string{"s.csv:2", "s.csv:2", "s.csv:3", "s.csv:4"} {
+		if got := plan.Source(plan.Decisions[i].Line); got != src {
+			t.Errorf("decision %d: source %q, want %q", i, got, src)
+		}
 	}
 	if plan.Stats.Published != 1 || plan.Stats.Targets != 4 {
 		t.Errorf("stats %+v", plan.Stats)

@@ -108,8 +108,13 @@ type Decision struct {
 	Quantity     int          `json:"quantity"`
 	PriceCents   int64        `json:"price_cents,omitempty"` // 0: no price from the ERP, the shop keeps its own
 	RestockDays  int          `json:"restock_days,omitempty"`
-	Source       string       `json:"-"` // the first extract line that decided it (natural order); empty when absent
+	Line         LineRef      `json:"-"` // the first extract line that decided it (natural order of sources); 0 when absent or without a source: Plan.Source formats it
 }
+
+// LineRef names an extract line of the plan that made it, in 4 bytes rather than
+// its source's text: the line's index (the order Add saw it) plus one; 0 names no
+// line. Plan.Source gives its source ("stock.csv:12"), for what is shown.
+type LineRef uint32
 
 // Key identifies a decision's target.
 func (d Decision) Key() Target { return Target{d.ProductID, d.VariantID} }
@@ -215,6 +220,17 @@ type Plan struct {
 	Stats     Stats
 	Lines     []LineStatus
 	MatchedBy []MatchRule
+
+	srcs *lineSources // the engine's line sources, for Source; nil for a plan made by hand
+}
+
+// Source returns the source of line l ("stock.csv:12", "stock.xlsx Stock!12") as
+// it was added; "" for 0, or for a plan made by hand.
+func (p *Plan) Source(l LineRef) string {
+	if l == 0 || p.srcs == nil || int(l) > len(p.srcs.nums) {
+		return ""
+	}
+	return p.srcs.source(uint32(l - 1))
 }
 
 // MatchRule says what connected an extract line to its catalog product, from the

@@ -99,7 +99,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		o := Outcome{
 			Brand: brandOf(d.ProductID), Ref: d.Ref, Size: d.Size, ProductID: d.ProductID, VariantID: d.VariantID,
 			Availability: d.Availability.String(), Quantity: d.Quantity, PriceCents: d.PriceCents,
-			RestockDays: d.RestockDays, Reason: d.Reason.String(), Rule: d.Rule.String(), Source: d.Source, Change: changeOf(c),
+			RestockDays: d.RestockDays, Reason: d.Reason.String(), Rule: d.Rule.String(), Source: plan.Source(d.Line), Change: changeOf(c),
 		}
 		if d.Published {
 			run.Published = append(run.Published, o)
@@ -160,7 +160,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		}
 		run.PriceChanges = append(run.PriceChanges, PriceChange{
 			Brand: brandOf(c.ProductID), Ref: c.Ref, Size: c.Size,
-			OldCents: c.Previous.PriceCents, NewCents: c.PriceCents, Source: c.Source,
+			OldCents: c.Previous.PriceCents, NewCents: c.PriceCents, Source: plan.Source(c.Line),
 		})
 	}
 	for _, p := range fd.PriceConflicts {
