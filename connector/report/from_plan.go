@@ -281,11 +281,21 @@ func first(s []string) string {
 func brandsOf(catalog []reconcile.Product) func(productID string) string {
 	byID := func(a, b reconcile.Product) int { return strings.Compare(a.ID, b.ID) }
 	if slices.IsSortedFunc(catalog, byID) {
+		next := 0 // decisions come in the catalog's order: the product asked next is mostly there
 		return func(id string) string {
-			if i, ok := slices.BinarySearchFunc(catalog, id, func(p reconcile.Product, id string) int { return strings.Compare(p.ID, id) }); ok {
-				return catalog[i].Brand
+			if next < len(catalog) && catalog[next].ID == id {
+				return catalog[next].Brand
 			}
-			return ""
+			if next+1 < len(catalog) && catalog[next+1].ID == id {
+				next++
+				return catalog[next].Brand
+			}
+			i, ok := slices.BinarySearchFunc(catalog, id, func(p reconcile.Product, id string) int { return strings.Compare(p.ID, id) })
+			if !ok {
+				return ""
+			}
+			next = i
+			return catalog[i].Brand
 		}
 	}
 	order := make([]int32, len(catalog))
