@@ -35,6 +35,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	limitNightMemory()
 	if !*once {
 		return runScheduled(*sf.config, *asService, stderr)
 	}
