@@ -61,11 +61,8 @@ type boutique struct {
 
 func newBoutique(t *testing.T, n int, batchSize int) *boutique {
 	t.Helper()
-	dir := t.TempDir()
-	b := &boutique{t: t, dir: dir, inbox: filepath.Join(dir, "inbox"), brands: map[string]string{}}
-	if err := os.MkdirAll(b.inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
+	dir, inbox := newSiteDir(t)
+	b := &boutique{t: t, dir: dir, inbox: inbox, brands: map[string]string{}}
 	b.articles = erpgen.Generate(42, n)
 	for _, a := range b.articles {
 		if a.CatalogBrand != "" {
@@ -95,37 +92,18 @@ func newBoutique(t *testing.T, n int, batchSize int) *boutique {
 	t.Cleanup(srv.Close)
 	b.sim = sim
 
-	var brandLines strings.Builder
-	for erpName, cat := range b.brands {
-		fmt.Fprintf(&brandLines, "    %q: %q\n", erpName, cat)
-	}
-	secretFile := filepath.Join(dir, "shop.secret")
-	if err := os.WriteFile(secretFile, []byte(testSecret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`site: {id: crash, name: Crash test}
-data_dir: %s
-erp: {profile: bijou3}
-source: {kind: folder, path: %s, marker: .done}
-shop:
-  url: %s
+	secretFile := writeSecret(t, dir, "shop.secret", testSecret)
+	// No guard: the generated catalog publishes articles the extract lacks.
+	b.config = writeSiteConfig(t, dir, b.inbox, "ecrin.yaml", siteConfig{id: "crash", name: "Crash test", batch: batchSize, brands: b.brands,
+		shop: fmt.Sprintf(`  url: %s
   secret: {file: %s}
   backoff_base: 10ms
   backoff_max: 100ms
-push: {batch_size: %d}
-guards:                      # the generated catalog publishes articles the extract lacks
-  max_unpublish_ratio: -1
-  max_unpublish_count: -1
-schedule:
+`, srv.URL, secretFile),
+		extra: `schedule:
   nightly: "03:00"
   catch_up: true
-mapping:
-  brands:
-%s`, filepath.Join(dir, "data"), b.inbox, srv.URL, secretFile, batchSize, brandLines.String())
-	b.config = filepath.Join(dir, "ecrin.yaml")
-	if err := os.WriteFile(b.config, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`})
 	return b
 }
 
@@ -144,15 +122,7 @@ func (b *boutique) night(k int) string {
 	if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
 		b.t.Fatal(err)
 	}
-	name := fmt.Sprintf("stock_2026%04d.csv", 1100+k)
-	path := filepath.Join(b.inbox, name)
-	if err := os.WriteFile(path, buf.Bytes(), 0o640); err != nil {
-		b.t.Fatal(err)
-	}
-	if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
-		b.t.Fatal(err)
-	}
-	return path
+	return dropNight(b.t, b.inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
 }
 
 // expected reconciles an extract in-process: the plan the shop must end up with.
@@ -242,57 +212,26 @@ func TestCrashMidPush(t *testing.T) {
 
 	night := 0
 	last := b.night(night)
-	kills, midPush, completions := 0, 0, 0
-	for attempt := 0; midPush < 20 || completions == 0; attempt++ {
-		if attempt > 200 {
-			t.Fatalf("no convergence after %d attempts (%d kills, %d completions)", attempt, kills, completions)
-		}
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", b.config)
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stderr, &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(100+rng.IntN(2000)) * time.Millisecond
-		if midPush >= 20 {
-			killAfter = 2 * time.Minute // let it finish
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("ecrin run --once: %v\n%s", err, stderr.String())
+	c := crashUntilDone(t, crashLoop{bin: bin, config: b.config, dir: b.dir, maxAttempts: 200, finalRun: true,
+		more: func(c crashCounts) bool { return c.midPush < 20 || c.completions == 0 },
+		killAt: func(c crashCounts, _ chan error) <-chan struct{} {
+			killAfter := time.Duration(100+rng.IntN(2000)) * time.Millisecond
+			if c.midPush >= 20 {
+				killAfter = 2 * time.Minute // let it finish
 			}
-			completions++
+			return after(killAfter)
+		},
+		completed: func(c crashCounts, _ time.Duration, out string) {
 			if testing.Verbose() {
-				t.Logf("night %d completed: %s", night, stderr.String())
+				t.Logf("night %d completed: %s", night, out)
 			}
-			if midPush < 20 {
+			if c.midPush < 20 {
 				night++ // a new night to push, and to cut
 				last = b.night(night)
 			}
-		case <-time.After(killAfter):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-			st := b.store()
-			if p, err := st.Pending(context.Background()); err == nil && len(p) > 0 {
-				midPush++ // killed with batches journaled and not all acknowledged
-			}
-			st.Close()
-		}
-	}
-	// One more start: nothing pending, nothing new.
-	if out, err := exec.Command(bin, "run", "--once", "-q", "--config", b.config).CombinedOutput(); err != nil {
-		t.Fatalf("final run: %v\n%s", err, out)
-	}
-	st := b.store()
-	defer st.Close()
-	if p, err := st.Pending(context.Background()); err != nil || len(p) != 0 {
-		t.Fatalf("pending after the last run: %d %v", len(p), err)
-	}
-	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", kills, midPush, night+1, completions)
+		},
+	})
+	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", c.kills, c.midPush, night+1, c.completions)
 	b.sim.SetFault(shopsim.Fault{})
 	b.assertShopHolds(b.expected(last))
 }
@@ -319,17 +258,7 @@ func TestServiceStopsWithinFiveSeconds(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	start := func() (*exec.Cmd, chan error, *bytes.Buffer) {
-		cmd := exec.Command(bin, "run", "--config", b.config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		return cmd, done, &out
-	}
+	start := func() (*exec.Cmd, chan error, *bytes.Buffer) { return startEcrin(t, bin, "run", "--config", b.config) }
 	cmd, done, out := start()
 	// Wait until the push has begun: batches are journaled.
 	deadline := time.Now().Add(30 * time.Second)
@@ -400,15 +329,7 @@ func TestCrashDuringCatalogFetchAndReport(t *testing.T) {
 	bin := buildEcrin(t)
 	b := newBoutique(t, 10_000, 500)
 	start := func() (*exec.Cmd, chan error, *bytes.Buffer) {
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", b.config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		return cmd, done, &out
+		return startEcrin(t, bin, "run", "--once", "-q", "--config", b.config)
 	}
 	kill := func(cmd *exec.Cmd, done chan error) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,15 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/ecrin-connect/ecrin/connector/state"
 )
 
 // medusaAdmin is the Admin API of the Medusa server .ci/medusa.sh started.
@@ -103,66 +97,22 @@ func TestMedusaCrashMidPush(t *testing.T) {
 	}
 	m.call("POST", "/admin/products/batch?fields=id", map[string]any{"create": products}, &created)
 
-	dir := t.TempDir()
-	inbox := filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	secretFile := filepath.Join(dir, "medusa.key")
-	if err := os.WriteFile(secretFile, []byte(m.key+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`site: {id: medusa-crash, name: Crash Medusa}
-data_dir: %s
-erp: {profile: bijou3}
-source: {kind: folder, path: %s, marker: .done}
-shop:
-  kind: medusa
+	dir, inbox := newSiteDir(t)
+	secretFile := writeSecret(t, dir, "medusa.key", m.key)
+	config := writeSiteConfig(t, dir, inbox, "ecrin.yaml", siteConfig{id: "medusa-crash", name: "Crash Medusa", batch: 60, brands: map[string]string{"TEST": "Test"},
+		shop: fmt.Sprintf(`  kind: medusa
   url: %s
   secret: {file: %s}
   sales_channel: %s
   stock_location: %s
   backoff_base: 50ms
   backoff_max: 500ms
-push: {batch_size: 60}
-guards: {max_unpublish_ratio: -1, max_unpublish_count: -1}
-mapping:
-  brands:
-    TEST: Test
-`, filepath.Join(dir, "data"), inbox, m.url, secretFile, channel, m.location)
-	config := filepath.Join(dir, "ecrin.yaml")
-	if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, m.url, secretFile, channel, m.location)})
 
 	// Night k: every size in stock (1 to 5) at a price of its own, all changing.
-	qty := func(k, i, j int) int { return 1 + (k+i+2*j)%5 }
-	price := func(k, i, j int) int64 { return int64(100_00 + 100*k + 10*j + i%10) }
+	qty, price := ringQty, ringPrice
 	night := func(k int) {
-		var b strings.Builder
-		b.WriteString("Code article;R\xe9f. fournisseur;Marque;D\xe9signation;TLD;Stock;En commande;Prix TTC;Statut;EAN\r\n")
-		for i := range rings {
-			for j, sz := range sizes {
-				p := price(k, i, j)
-				fmt.Fprintf(&b, "%d;%s-%03d;TEST;Bague;%s;%d;0;%d,%02d;A;\r\n", i*100+j, prefix, i, sz, qty(k, i, j), p/100, p%100)
-			}
-		}
-		path := filepath.Join(inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k))
-		if err := os.WriteFile(path, []byte(b.String()), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
-			t.Fatal(err)
-		}
-	}
-	pending := func() int {
-		st, err := state.Open(context.Background(), filepath.Join(dir, "data", "state.db"))
-		if err != nil {
-			return 0
-		}
-		defer st.Close()
-		p, _ := st.Pending(context.Background())
-		return len(p)
+		dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k), ringNight(k, rings, sizes, func(i int) string { return fmt.Sprintf("%s-%03d", prefix, i) }))
 	}
 
 	rng := rand.New(rand.NewPCG(3, 5))
@@ -170,48 +120,23 @@ mapping:
 	night(k)
 	// Two nights, each cut at least three times in the middle of its push before it
 	// is let finish: night 0 creates the stock levels, night 1 updates them all.
-	kills, midPush, completions := 0, 0, 0
-	for attempt := 0; completions < 2; attempt++ {
-		if attempt > 80 {
-			t.Fatalf("no convergence after %d attempts (%d kills, %d mid-push, %d completions)", attempt, kills, midPush, completions)
-		}
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(700+rng.IntN(4000)) * time.Millisecond
-		if midPush >= 3*(completions+1) {
-			killAfter = 10 * time.Minute // let it finish
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
+	c := crashUntilDone(t, crashLoop{bin: bin, config: config, dir: dir, maxAttempts: 80, finalRun: true,
+		more: func(c crashCounts) bool { return c.completions < 2 },
+		killAt: func(c crashCounts, _ chan error) <-chan struct{} {
+			killAfter := time.Duration(700+rng.IntN(4000)) * time.Millisecond
+			if c.midPush >= 3*(c.completions+1) {
+				killAfter = 10 * time.Minute // let it finish
 			}
-			if completions++; completions < 2 {
+			return after(killAfter)
+		},
+		completed: func(c crashCounts, _ time.Duration, _ string) {
+			if c.completions < 2 {
 				k++
 				night(k)
 			}
-		case <-time.After(killAfter):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-			if pending() > 0 {
-				midPush++
-			}
-		}
-	}
-	if out, err := exec.Command(bin, "run", "--once", "-q", "--config", config).CombinedOutput(); err != nil {
-		t.Fatalf("final run: %v\n%s", err, out)
-	}
-	if n := pending(); n != 0 {
-		t.Fatalf("%d batches pending after the last run", n)
-	}
-	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", kills, midPush, k+1, completions)
+		},
+	})
+	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", c.kills, c.midPush, k+1, c.completions)
 
 	// Medusa holds night k exactly.
 	fields := "id,variants.sku,variants.prices.amount,variants.prices.currency_code," +

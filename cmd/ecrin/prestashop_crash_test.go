@@ -2,21 +2,17 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/shop/prestashop/psdouble"
-	"github.com/ecrin-connect/ecrin/connector/state"
 )
 
 const psKey = "PSCRASHKEY0123456789ABCDEFGHIJKL"
@@ -76,67 +72,24 @@ func TestCrashMidPushPrestaShop(t *testing.T) {
 	srv := httptest.NewServer(ps)
 	defer srv.Close()
 
-	dir := t.TempDir()
-	inbox := filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	secretFile := filepath.Join(dir, "prestashop.key")
-	if err := os.WriteFile(secretFile, []byte(psKey+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`site: {id: ps-crash, name: Crash PrestaShop}
-data_dir: %s
-erp: {profile: bijou3}
-source: {kind: folder, path: %s, marker: .done}
-shop:
-  kind: prestashop
+	dir, inbox := newSiteDir(t)
+	secretFile := writeSecret(t, dir, "prestashop.key", psKey)
+	config := writeSiteConfig(t, dir, inbox, "ecrin.yaml", siteConfig{id: "ps-crash", name: "Crash PrestaShop", batch: 60, brands: map[string]string{"TEST": "Test"},
+		shop: fmt.Sprintf(`  kind: prestashop
   url: %s
   secret: {file: %s}
   concurrency: %d
   max_batch: 100
   backoff_base: 10ms
   backoff_max: 100ms
-push: {batch_size: 60}
-guards: {max_unpublish_ratio: -1, max_unpublish_count: -1}
-mapping:
-  brands:
-    TEST: Test
-`, filepath.Join(dir, "data"), inbox, srv.URL, secretFile, concurrency)
-	config := filepath.Join(dir, "ecrin.yaml")
-	if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, srv.URL, secretFile, concurrency)})
 
 	// Night k: every size in stock (1 to 5) at a price of its own, all changing.
-	qty := func(k, i, j int) int { return 1 + (k+i+2*j)%5 }
-	price := func(k, i, j int) int64 { return int64(100_00 + 100*k + 10*j + i%10) }
+	qty, price := ringQty, ringPrice
 	night := func(k int) {
-		var b strings.Builder
-		b.WriteString("Code article;R\xe9f. fournisseur;Marque;D\xe9signation;TLD;Stock;En commande;Prix TTC;Statut;EAN\r\n")
-		for i := range rings {
-			for j, sz := range sizes {
-				p := price(k, i, j)
-				fmt.Fprintf(&b, "%d;CR-%03d;TEST;Bague;%s;%d;0;%d,%02d;A;\r\n", i*100+j, i, sz, qty(k, i, j), p/100, p%100)
-			}
-		}
-		path := filepath.Join(inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k))
-		if err := os.WriteFile(path, []byte(b.String()), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
-			t.Fatal(err)
-		}
+		dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k), ringNight(k, rings, sizes, func(i int) string { return fmt.Sprintf("CR-%03d", i) }))
 	}
-	pending := func() int {
-		st, err := state.Open(context.Background(), filepath.Join(dir, "data", "state.db"))
-		if err != nil {
-			return 0
-		}
-		defer st.Close()
-		p, _ := st.Pending(context.Background())
-		return len(p)
-	}
+	pending := func() int { return pendingBatches(dir) }
 	// checkNight checks the stock writes of the night that just completed.
 	checkNight := func(k, midPushKills int) {
 		t.Helper()
@@ -163,63 +116,46 @@ mapping:
 	rng := rand.New(rand.NewPCG(11, 7)) // used by one goroutine at a time
 	k := 0
 	night(k)
-	kills, midPush, nightMid, completions := 0, 0, 0, 0
-	for attempt := 0; completions < 2; attempt++ {
-		if attempt > 80 {
-			t.Fatalf("no convergence after %d attempts (%d kills, %d mid-push, %d completions)", attempt, kills, midPush, completions)
-		}
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+	nightMid := 0
+	c := crashUntilDone(t, crashLoop{bin: bin, config: config, dir: dir, maxAttempts: 80,
+		more: func(c crashCounts) bool { return c.completions < 2 },
 		// Kill at a random point of the push: once its batches are journaled, after
 		// 0 to 0.6 s of sending (a push takes about 1.5 s).
-		kill := make(chan struct{})
-		if nightMid < 3 {
-			go func() {
-				deadline := time.Now().Add(time.Minute)
-				for pending() == 0 && time.Now().Before(deadline) {
-					select {
-					case err := <-done:
-						done <- err // finished first: hand the answer back
-						return
-					case <-time.After(25 * time.Millisecond):
+		killAt: func(_ crashCounts, done chan error) <-chan struct{} {
+			kill := make(chan struct{})
+			if nightMid < 3 {
+				go func() {
+					deadline := time.Now().Add(time.Minute)
+					for pending() == 0 && time.Now().Before(deadline) {
+						select {
+						case err := <-done:
+							done <- err // finished first: hand the answer back
+							return
+						case <-time.After(25 * time.Millisecond):
+						}
 					}
-				}
-				time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
-				close(kill)
-			}()
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
+					time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
+					close(kill)
+				}()
 			}
+			return kill
+		},
+		completed: func(c crashCounts, _ time.Duration, _ string) {
 			checkNight(k, nightMid)
-			if completions++; completions < 2 {
+			if c.completions < 2 {
 				k++
 				nightMid = 0
 				ps.ResetCounts()
 				night(k)
 			}
-		case <-kill:
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-			if pending() > 0 {
-				midPush++
+		},
+		killed: func(n int) {
+			if n > 0 {
 				nightMid++
 			}
-		}
-	}
-	if n := pending(); n != 0 {
-		t.Fatalf("%d batches pending after the last run", n)
-	}
-	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", kills, midPush, k+1, completions)
+		},
+	})
+	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", c.kills, c.midPush, k+1, c.completions)
 
 	bad := 0
 	for i, r := range all {

@@ -2,20 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/shop/shopify/shopifydouble"
-	"github.com/ecrin-connect/ecrin/connector/state"
 )
 
 const shopifyTestToken = "shpat_crash_test_5e1b"
@@ -24,36 +18,16 @@ const shopifyTestToken = "shpat_crash_test_5e1b"
 // and returns its path and inbox.
 func shopifySite(t *testing.T, url string, batch int) (config, inbox, dir string) {
 	t.Helper()
-	dir = t.TempDir()
-	inbox = filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
-	secret := filepath.Join(dir, "shopify.token")
-	if err := os.WriteFile(secret, []byte(shopifyTestToken+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`site: {id: shopify-crash, name: Crash Shopify}
-data_dir: %s
-erp: {profile: bijou3}
-source: {kind: folder, path: %s, marker: .done}
-shop:
-  kind: shopify
+	dir, inbox = newSiteDir(t)
+	secret := writeSecret(t, dir, "shopify.token", shopifyTestToken)
+	config = writeSiteConfig(t, dir, inbox, "ecrin.yaml", siteConfig{id: "shopify-crash", name: "Crash Shopify", batch: batch, brands: map[string]string{"TEST": "Test"},
+		shop: fmt.Sprintf(`  kind: shopify
   url: %s            # the double, on loopback: http allowed there only
   secret: {file: %s}
   managed_tag: ecrin
   backoff_base: 20ms
   backoff_max: 200ms
-push: {batch_size: %d}
-guards: {max_unpublish_ratio: -1, max_unpublish_count: -1}
-mapping:
-  brands:
-    TEST: Test
-`, filepath.Join(dir, "data"), inbox, url, secret, batch)
-	config = filepath.Join(dir, "ecrin.yaml")
-	if err := os.WriteFile(config, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, url, secret)})
 	return config, inbox, dir
 }
 
@@ -85,86 +59,42 @@ func TestCrashMidPushShopify(t *testing.T) {
 	defer srv.Close()
 	config, inbox, dir := shopifySite(t, srv.URL, 60)
 
-	qty := func(k, i, j int) int { return 1 + (k+i+2*j)%5 }
-	price := func(k, i, j int) int64 { return int64(100_00 + 100*k + 10*j + i%10) }
+	qty, price := ringQty, ringPrice
 	night := func(k int) {
-		var b strings.Builder
-		b.WriteString("Code article;R\xe9f. fournisseur;Marque;D\xe9signation;TLD;Stock;En commande;Prix TTC;Statut;EAN\r\n")
-		for i := range rings {
-			for j, sz := range sizes {
-				p := price(k, i, j)
-				fmt.Fprintf(&b, "%d;%s-%03d;TEST;Bague;%s;%d;0;%d,%02d;A;\r\n", i*100+j, prefix, i, sz, qty(k, i, j), p/100, p%100)
-			}
-		}
-		path := filepath.Join(inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k))
-		if err := os.WriteFile(path, []byte(b.String()), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
-			t.Fatal(err)
-		}
-	}
-	pending := func() int {
-		st, err := state.Open(context.Background(), filepath.Join(dir, "data", "state.db"))
-		if err != nil {
-			return 0
-		}
-		defer st.Close()
-		p, _ := st.Pending(context.Background())
-		return len(p)
+		dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k), ringNight(k, rings, sizes, func(i int) string { return fmt.Sprintf("%s-%03d", prefix, i) }))
 	}
 
 	rng := rand.New(rand.NewPCG(11, 7))
 	k := 0
 	night(k)
-	kills, midPush, completions, cutTonight := 0, 0, 0, 0
-	for attempt := 0; completions < 2; attempt++ {
-		if attempt > 80 {
-			t.Fatalf("no convergence after %d attempts (%d kills, %d mid-push, %d completions)", attempt, kills, midPush, completions)
-		}
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(250+rng.IntN(1000)) * time.Millisecond
-		if cutTonight >= 3 {
-			killAfter = 10 * time.Minute // let it finish
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
+	cutTonight := 0
+	c := crashUntilDone(t, crashLoop{bin: bin, config: config, dir: dir, maxAttempts: 80, finalRun: true,
+		more: func(c crashCounts) bool { return c.completions < 2 },
+		killAt: func(crashCounts, chan error) <-chan struct{} {
+			killAfter := time.Duration(250+rng.IntN(1000)) * time.Millisecond
+			if cutTonight >= 3 {
+				killAfter = 10 * time.Minute // let it finish
 			}
+			return after(killAfter)
+		},
+		completed: func(c crashCounts, _ time.Duration, _ string) {
 			if cutTonight < 3 {
 				t.Logf("night %d finished after %d cuts in its push only", k, cutTonight)
 			}
-			if completions++; completions < 2 {
+			if c.completions < 2 {
 				k++
 				night(k)
 			}
 			cutTonight = 0
-		case <-time.After(killAfter):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-			if pending() > 0 {
-				midPush++
+		},
+		killed: func(n int) {
+			if n > 0 {
 				cutTonight++
 			}
-		}
-	}
-	if out, err := exec.Command(bin, "run", "--once", "-q", "--config", config).CombinedOutput(); err != nil {
-		t.Fatalf("final run: %v\n%s", err, out)
-	}
-	if n := pending(); n != 0 {
-		t.Fatalf("%d batches pending after the last run", n)
-	}
+		},
+	})
 	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs; %d inventorySetQuantities, %d answered from their key",
-		kills, midPush, k+1, completions, d.Mutations("inventorySetQuantities"), d.Replays())
+		c.kills, c.midPush, k+1, c.completions, d.Mutations("inventorySetQuantities"), d.Replays())
 
 	bad := 0
 	for i, p := range products {

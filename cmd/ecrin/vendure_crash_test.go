@@ -9,8 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -39,11 +37,7 @@ func TestVendureCrashMidPush(t *testing.T) {
 		server = filepath.Join("..", "..", "connector", "shop", "vendure", "testdata", "server")
 	}
 	bin := buildEcrin(t)
-	dir := t.TempDir()
-	inbox := filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
+	dir, inbox := newSiteDir(t)
 
 	// The boutique: generated, its catalog seeded into Vendure.
 	articles := erpgen.Generate(43, 300)
@@ -68,36 +62,16 @@ func TestVendureCrashMidPush(t *testing.T) {
 		t.Fatalf("seed: %v\n%s", err, out)
 	}
 
-	password := filepath.Join(dir, "vendure.password")
-	if err := os.WriteFile(password, []byte(os.Getenv("ECRIN_VENDURE_PASSWORD")+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var brandLines strings.Builder
-	for erpName, c := range brands {
-		fmt.Fprintf(&brandLines, "    %q: %q\n", erpName, c)
-	}
-	config := filepath.Join(dir, "ecrin.yaml")
-	if err := os.WriteFile(config, []byte(fmt.Sprintf(`site: {id: vendure-crash, name: Crash test Vendure}
-data_dir: %s
-erp: {profile: bijou3}
-source: {kind: folder, path: %s, marker: .done}
-shop:
-  kind: vendure
+	password := writeSecret(t, dir, "vendure.password", os.Getenv("ECRIN_VENDURE_PASSWORD"))
+	config := writeSiteConfig(t, dir, inbox, "ecrin.yaml", siteConfig{id: "vendure-crash", name: "Crash test Vendure", batch: 10, brands: brands,
+		shop: fmt.Sprintf(`  kind: vendure
   url: %s
   username: %s
   secret: {file: %s}
   managed_facet: boutique:%s
   backoff_base: 10ms
   backoff_max: 100ms
-push: {batch_size: 10}
-guards:
-  max_unpublish_ratio: -1
-  max_unpublish_count: -1
-mapping:
-  brands:
-%s`, filepath.Join(dir, "data"), inbox, url, os.Getenv("ECRIN_VENDURE_USER"), password, set, brandLines.String())), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, url, os.Getenv("ECRIN_VENDURE_USER"), password, set)})
 
 	night := func(k int) string {
 		arts := slices.Clone(articles)
@@ -110,78 +84,16 @@ mapping:
 		if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k))
-		if err := os.WriteFile(path, buf.Bytes(), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	pending := func() int {
-		st := (&boutique{t: t, dir: dir}).store()
-		defer st.Close()
-		p, err := st.Pending(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(p)
+		return dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
 	}
 
 	rng := rand.New(rand.NewPCG(3, 5))
 	k := 0
 	last := night(k)
-	const wantMid = 6
-	kills, midPush, completions := 0, 0, 0
-	runTime := 5 * time.Second // until a run completes
-	for attempt := 0; midPush < wantMid || completions == 0; attempt++ {
-		if attempt > 60 {
-			t.Fatalf("no convergence after %d attempts (%d kills, %d completions)", attempt, kills, completions)
-		}
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		// A kill at a random point of a run as long as the last one that completed.
-		killAfter := time.Duration(100+rng.Int64N(max(int64(runTime/time.Millisecond), 200))) * time.Millisecond
-		if midPush >= wantMid {
-			killAfter = 5 * time.Minute
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
-			}
-			completions++
-			runTime = time.Since(start)
-			t.Logf("night %d completed in %v", k, runTime.Round(time.Millisecond))
-			if midPush < wantMid {
-				k++
-				last = night(k)
-			}
-		case <-time.After(killAfter):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-			if n := pending(); n > 0 {
-				midPush++
-				t.Logf("killed after %v with %d batches journaled and not acknowledged", killAfter, n)
-			}
-		}
-	}
-	if out, err := exec.Command(bin, "run", "--once", "-q", "--config", config).CombinedOutput(); err != nil {
-		t.Fatalf("final run: %v\n%s", err, out)
-	}
-	if n := pending(); n != 0 {
-		t.Fatalf("%d batches pending after the last run", n)
-	}
-	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", kills, midPush, k+1, completions)
+	l := cutsWithinLastRun(t, rng, 6, 5*time.Second, func(next int) { k = next; last = night(k) })
+	l.bin, l.config, l.dir, l.maxAttempts = bin, config, dir, 60
+	c := crashUntilDone(t, l)
+	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs", c.kills, c.midPush, k+1, c.completions)
 
 	// Vendure holds the plan of the last night, computed afresh from Vendure's catalog.
 	a, err := vendure.New(vendure.Options{URL: url, Username: os.Getenv("ECRIN_VENDURE_USER"), ManagedFacet: "boutique:" + set},

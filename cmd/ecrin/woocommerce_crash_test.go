@@ -8,12 +8,10 @@ import (
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -78,21 +76,9 @@ func newWooShop(t *testing.T, dir string, articles []erpgen.Article, delay time.
 // config writes an ecrin.yaml for the site, with the key given.
 func (w *wooShop) config(t *testing.T, dir, inbox, key, secret string) string {
 	t.Helper()
-	secretFile := filepath.Join(dir, "woo-"+key+".secret")
-	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var brandLines strings.Builder
-	for erpName, c := range w.brands {
-		fmt.Fprintf(&brandLines, "    %q: %q\n", erpName, c)
-	}
-	path := filepath.Join(dir, "ecrin-"+key+".yaml")
-	if err := os.WriteFile(path, []byte(fmt.Sprintf(`site: {id: woo-crash, name: Crash test WooCommerce}
-data_dir: %s
-erp: {profile: bijou3}
-source: {kind: folder, path: %s, marker: .done}
-shop:
-  kind: woocommerce
+	secretFile := writeSecret(t, dir, "woo-"+key+".secret", secret)
+	return writeSiteConfig(t, dir, inbox, "ecrin-"+key+".yaml", siteConfig{id: "woo-crash", name: "Crash test WooCommerce", batch: 25, brands: w.brands,
+		shop: fmt.Sprintf(`  kind: woocommerce
   url: %s
   consumer_key: %s
   secret: {file: %s}
@@ -100,16 +86,7 @@ shop:
   managed_tag: %d
   backoff_base: 10ms
   backoff_max: 100ms
-push: {batch_size: 25}
-guards:
-  max_unpublish_ratio: -1
-  max_unpublish_count: -1
-mapping:
-  brands:
-%s`, filepath.Join(dir, "data"), inbox, w.url, key, secretFile, w.caFile, w.tag, brandLines.String())), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+`, w.url, key, secretFile, w.caFile, w.tag)})
 }
 
 // TestCrashMidPushWooCommerce kills `ecrin run --once` with SIGKILL in the middle
@@ -121,11 +98,7 @@ mapping:
 func TestCrashMidPushWooCommerce(t *testing.T) {
 	needIntegration(t)
 	bin := buildEcrin(t)
-	dir := t.TempDir()
-	inbox := filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
+	dir, inbox := newSiteDir(t)
 	articles := erpgen.Generate(44, 300)
 	w := newWooShop(t, dir, articles, 15*time.Millisecond)
 	config := w.config(t, dir, inbox, wcKeyRW, wcSecretRW)
@@ -144,78 +117,17 @@ func TestCrashMidPushWooCommerce(t *testing.T) {
 		if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k))
-		if err := os.WriteFile(path, buf.Bytes(), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path+".done", nil, 0o640); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	pending := func() int {
-		st := (&boutique{t: t, dir: dir}).store()
-		defer st.Close()
-		p, err := st.Pending(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return len(p)
+		return dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
 	}
 
 	rng := rand.New(rand.NewPCG(7, 11))
 	k := 0
 	last := night(k)
-	const wantMid = 6
-	kills, midPush, completions := 0, 0, 0
-	runTime := 2 * time.Second // until a run completes
-	for attempt := 0; midPush < wantMid || completions == 0; attempt++ {
-		if attempt > 80 {
-			t.Fatalf("no convergence after %d attempts (%d kills, %d completions)", attempt, kills, completions)
-		}
-		cmd := exec.Command(bin, "run", "--once", "-q", "--config", config)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		killAfter := time.Duration(100+rng.Int64N(max(int64(runTime/time.Millisecond), 200))) * time.Millisecond
-		if midPush >= wantMid {
-			killAfter = 5 * time.Minute
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("ecrin run --once: %v\n%s", err, out.String())
-			}
-			completions++
-			runTime = time.Since(start)
-			t.Logf("night %d completed in %v", k, runTime.Round(time.Millisecond))
-			if midPush < wantMid {
-				k++
-				last = night(k)
-			}
-		case <-time.After(killAfter):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
-			kills++
-			if n := pending(); n > 0 {
-				midPush++
-				t.Logf("killed after %v with %d batches journaled and not acknowledged", killAfter, n)
-			}
-		}
-	}
-	if out, err := exec.Command(bin, "run", "--once", "-q", "--config", config).CombinedOutput(); err != nil {
-		t.Fatalf("final run: %v\n%s", err, out)
-	}
-	if n := pending(); n != 0 {
-		t.Fatalf("%d batches pending after the last run", n)
-	}
+	l := cutsWithinLastRun(t, rng, 6, 2*time.Second, func(next int) { k = next; last = night(k) })
+	l.bin, l.config, l.dir, l.maxAttempts = bin, config, dir, 80
+	c := crashUntilDone(t, l)
 	t.Logf("%d kills (%d in the middle of a push) over %d nights, %d completed runs; double %+v",
-		kills, midPush, k+1, completions, w.d.Stats())
+		c.kills, c.midPush, k+1, c.completions, w.d.Stats())
 
 	// The double holds the plan of the last night, computed afresh from its catalog.
 	a, err := woocommerce.New(woocommerce.Options{URL: w.url, ConsumerKey: wcKeyRW, CAFile: w.caFile, ManagedTag: w.tag}, wcSecretRW)
@@ -294,11 +206,7 @@ func wooHolds(t *testing.T, d *wcdouble.Double, dec reconcile.Decision) string {
 // TestCheckWooCommerceKeys: `ecrin check` against the double says when the key
 // is wrong and when it may only read.
 func TestCheckWooCommerceKeys(t *testing.T) {
-	dir := t.TempDir()
-	inbox := filepath.Join(dir, "inbox")
-	if err := os.MkdirAll(inbox, 0o750); err != nil {
-		t.Fatal(err)
-	}
+	dir, inbox := newSiteDir(t)
 	w := newWooShop(t, dir, erpgen.Generate(45, 20), 0)
 	tests := []struct {
 		name, key, secret, want string
