@@ -12,15 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/ecrin-connect/ecrin/connector/shop"
 )
 
 // Kind is this shop kind's name in the configuration.
 const Kind = "ecrin"
 
-func init() { shop.Register(Kind, open) }
+func init() { shop.RegisterKind(Kind, build, func(c *Client) *shop.Retrier { return &c.retry }) }
 
 var (
 	_ shop.Shop          = (*Client)(nil)
@@ -28,22 +26,14 @@ var (
 	_ shop.CatalogDeltas = (*Client)(nil)
 )
 
-// open opens the kind from its `shop:` block.
-func open(block *yaml.Node, env shop.Env) (shop.Shop, error) {
-	var cfg Config
-	if err := shop.Decode(block, &cfg); err != nil {
-		return nil, err
-	}
+// build is the client of a `shop:` block: the boutique and secret are the site's.
+// A wrong setting is said at the block's line (by shop.OpenKind).
+func build(cfg Config, env shop.Env) (*Client, error) {
 	cfg.Boutique, cfg.Secret = env.Boutique, env.Secret
-	if _, err := cfg.withDefaults(); err != nil { // a setting is wrong: say it at the block's line
-		return nil, &shop.SettingError{Line: block.Line, Msg: err.Error()}
-	}
-	c, err := New(cfg)
-	if err != nil {
+	if _, err := cfg.withDefaults(); err != nil {
 		return nil, err
 	}
-	c.retry.OnRetry = env.OnRetry
-	return c, nil
+	return New(cfg)
 }
 
 // maxAnswer bounds the size of an answer the client reads.

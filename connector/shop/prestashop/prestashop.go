@@ -14,38 +14,21 @@ import (
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/ecrin-connect/ecrin/connector/shop"
 )
 
 // Kind is the name of the kind in the configuration (shop.kind).
 const Kind = "prestashop"
 
-func init() { shop.Register(Kind, open) }
+func init() {
+	shop.RegisterKind(Kind, func(o Options, env shop.Env) (*Adapter, error) { return New(o, env.Secret) },
+		func(a *Adapter) *shop.Retrier { return &a.retry })
+}
 
 var (
 	_ shop.Shop       = (*Adapter)(nil)
 	_ shop.ItemPusher = (*Adapter)(nil)
 )
-
-// open opens the kind from its `shop:` block.
-func open(block *yaml.Node, env shop.Env) (shop.Shop, error) {
-	var opts Options
-	if err := shop.Decode(block, &opts); err != nil {
-		return nil, err
-	}
-	line := 0
-	if block != nil {
-		line = block.Line
-	}
-	a, err := New(opts, env.Secret)
-	if err != nil {
-		return nil, &shop.SettingError{Line: line, Msg: err.Error()}
-	}
-	a.retry.OnRetry = env.OnRetry
-	return a, nil
-}
 
 // Adapter is one boutique's PrestaShop. It is safe for use by one run at a time.
 type Adapter struct {

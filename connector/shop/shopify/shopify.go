@@ -19,38 +19,21 @@ import (
 	"sync"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/ecrin-connect/ecrin/connector/shop"
 )
 
 // Kind is this shop kind's name in the configuration.
 const Kind = "shopify"
 
-func init() { shop.Register(Kind, open) }
+func init() {
+	shop.RegisterKind(Kind, func(o Options, env shop.Env) (*Adapter, error) { return New(o, env.Secret) },
+		func(a *Adapter) *shop.Retrier { return &a.retry })
+}
 
 var _ shop.Shop = (*Adapter)(nil)
 
 // RequiredScopes are the access scopes the custom app must be granted.
 var RequiredScopes = []string{"read_products", "write_products", "read_inventory", "write_inventory", "read_orders", "read_locations"}
-
-// open opens the kind from its `shop:` block.
-func open(block *yaml.Node, env shop.Env) (shop.Shop, error) {
-	var o Options
-	if err := shop.Decode(block, &o); err != nil {
-		return nil, err
-	}
-	a, err := New(o, env.Secret)
-	if err != nil {
-		line := 0
-		if block != nil {
-			line = block.Line
-		}
-		return nil, &shop.SettingError{Line: line, Msg: err.Error()}
-	}
-	a.retry.OnRetry = env.OnRetry
-	return a, nil
-}
 
 // Adapter is one boutique's Shopify shop. It is safe for concurrent use.
 type Adapter struct {
