@@ -112,17 +112,9 @@ func newBoutique(t *testing.T, n int, batchSize int) *boutique {
 // thousands of items.
 func (b *boutique) night(k int) string {
 	b.t.Helper()
-	arts := slices.Clone(b.articles)
-	for i := range arts {
-		if k > 0 {
-			arts[i].Qty = (max(arts[i].Qty, 0)+k+i)%97 + 1 // never the same night twice
-		}
-	}
-	var buf bytes.Buffer
-	if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
-		b.t.Fatal(err)
-	}
-	return dropNight(b.t, b.inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
+	return dropGeneratedNight(b.t, b.inbox, b.articles, k, func(i int, a *erpgen.Article) {
+		a.Qty = (max(a.Qty, 0)+k+i)%97 + 1 // never the same night twice
+	})
 }
 
 // expected reconciles an extract in-process: the plan the shop must end up with.

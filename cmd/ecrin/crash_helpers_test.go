@@ -8,12 +8,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/state"
+	"github.com/ecrin-connect/ecrin/erp/erpgen"
 )
 
 // The crash tests of every shop kind share what follows: a site folder with its
@@ -90,6 +92,24 @@ func dropNight(t *testing.T, inbox, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// dropGeneratedNight drops night k of a generated boutique as a bijou3 extract
+// named after 1100+k: the articles as generated for night 0, each changed by
+// change on later nights.
+func dropGeneratedNight(t *testing.T, inbox string, articles []erpgen.Article, k int, change func(i int, a *erpgen.Article)) string {
+	t.Helper()
+	arts := slices.Clone(articles)
+	if k > 0 {
+		for i := range arts {
+			change(i, &arts[i])
+		}
+	}
+	var buf bytes.Buffer
+	if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
+		t.Fatal(err)
+	}
+	return dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
 }
 
 // Night k of the ring boutiques (medusa, prestashop, shopify): every size in

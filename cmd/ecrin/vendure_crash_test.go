@@ -74,17 +74,7 @@ func TestVendureCrashMidPush(t *testing.T) {
 `, url, os.Getenv("ECRIN_VENDURE_USER"), password, set)})
 
 	night := func(k int) string {
-		arts := slices.Clone(articles)
-		for i := range arts {
-			if k > 0 {
-				arts[i].Qty = (max(arts[i].Qty, 0)+k+i)%7 + 1
-			}
-		}
-		var buf bytes.Buffer
-		if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
-			t.Fatal(err)
-		}
-		return dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
+		return dropGeneratedNight(t, inbox, articles, k, func(i int, a *erpgen.Article) { a.Qty = (max(a.Qty, 0)+k+i)%7 + 1 })
 	}
 
 	rng := rand.New(rand.NewPCG(3, 5))

@@ -104,20 +104,12 @@ func TestCrashMidPushWooCommerce(t *testing.T) {
 	config := w.config(t, dir, inbox, wcKeyRW, wcSecretRW)
 
 	night := func(k int) string {
-		arts := slices.Clone(articles)
-		for i := range arts {
-			if k > 0 {
-				arts[i].Qty = (max(arts[i].Qty, 0)+k+i)%7 + 1
-				if i%3 == 0 {
-					arts[i].PriceCents += int64(k * 100)
-				}
+		return dropGeneratedNight(t, inbox, articles, k, func(i int, a *erpgen.Article) {
+			a.Qty = (max(a.Qty, 0)+k+i)%7 + 1
+			if i%3 == 0 {
+				a.PriceCents += int64(k * 100)
 			}
-		}
-		var buf bytes.Buffer
-		if err := erpgen.WriteBijou3(&buf, slices.Values(arts)); err != nil {
-			t.Fatal(err)
-		}
-		return dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1100+k), buf.Bytes())
+		})
 	}
 
 	rng := rand.New(rand.NewPCG(7, 11))
