@@ -2,8 +2,11 @@ package reconcile
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 )
@@ -372,32 +375,113 @@ func (e *Engine) sightingSources(dups []sighting) []string {
 // distinct key, the catalog reference the key names once the brand's name typed in
 // front of it is taken off (TISSOT-T120… → T120…), then the nearest keys of the
 // brand by edit distance.
-func (e *Engine) suggest(um []Unmatched) {
+func (e *Engine) suggest(um []Unmatched) { e.suggestWith(um, runtime.GOMAXPROCS(0)) }
+
+// suggestWith is suggest on up to workers goroutines: the brands' indexes are built
+// in parallel, then the distinct keys are looked up in parallel, each worker with
+// its own searchers; every key's suggestions are placed by its position, so that
+// the result does not depend on workers.
+func (e *Engine) suggestWith(um []Unmatched, workers int) {
 	if len(um) == 0 {
 		return
 	}
-	indexes := make(map[*brandIndex]*brandSuggester)
+	workers = max(1, workers)
 	products := e.brandProducts(um)
-	var byKey []Suggestion // the suggestions of the previous key
+	// The first line of each distinct key, and the brands they need.
+	var firsts []int
+	indexes := make([]*brandSuggester, len(e.brandIDs))
+	var build []*brandIndex
 	for i := range um {
-		um[i].Suggestions = nil
 		if i == 0 || um[i].Brand != um[i-1].Brand || um[i].Key != um[i-1].Key {
-			byKey = e.suggestKey(&um[i], indexes, products)
+			firsts = append(firsts, i)
+			if b := e.brands[um[i].Brand]; b != nil && um[i].Key != "" && indexes[b.id] == nil {
+				indexes[b.id] = &brandSuggester{}
+				build = append(build, b)
+			}
 		}
+	}
+	parallel(len(build), workers, func(int) func(int) {
+		return func(j int) {
+			b := build[j]
+			ix := &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
+			for _, p := range products[b.id] {
+				k := e.key(p)
+				ix.near.Add(k, int(p))
+				ix.exact[k] = append(ix.exact[k], p)
+			}
+			ix.near.Build()
+			indexes[b.id] = ix
+		}
+	})
+	byKey := make([][]Suggestion, len(firsts))
+	parallel(len(firsts), workers, func(int) func(int) {
+		searchers := make([]*mapping.Searcher, len(indexes)) // this worker's, by brand id
+		return func(j int) {
+			u := &um[firsts[j]]
+			b := e.brands[u.Brand]
+			if b == nil || u.Key == "" {
+				return
+			}
+			if searchers[b.id] == nil {
+				searchers[b.id] = indexes[b.id].near.NewSearcher()
+			}
+			byKey[j] = e.suggestKey(u, indexes[b.id], searchers[b.id])
+		}
+	})
+	k := -1
+	for i := range um {
+		if k+1 < len(firsts) && firsts[k+1] == i {
+			k++
+		}
+		um[i].Suggestions = nil
 		// The line's barcode naming a product (another brand's: the same brand's
 		// would have matched) comes first: it is the strongest evidence.
 		ean := e.eanSuggestions(um[i].Line.EAN, e.brands[um[i].Brand])
 		if ean == nil {
-			um[i].Suggestions = byKey
+			um[i].Suggestions = byKey[k]
 			continue
 		}
-		for _, s := range byKey {
+		for _, s := range byKey[k] {
 			if !slices.ContainsFunc(ean, func(x Suggestion) bool { return x.ProductID == s.ProductID }) {
 				ean = append(ean, s)
 			}
 		}
 		um[i].Suggestions = ean[:min(len(ean), mapping.MaxSuggestions)]
 	}
+}
+
+// parallel runs do(j) for j in [0, n) on up to workers goroutines; worker(w)
+// returns the do of worker w, so that each may keep its own scratch. Items are
+// handed out in small batches, in order.
+func parallel(n, workers int, worker func(w int) func(j int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		if n > 0 {
+			do := worker(0)
+			for j := range n {
+				do(j)
+			}
+		}
+		return
+	}
+	const batch = 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		do := worker(w)
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= n {
+					return
+				}
+				for j := lo; j < min(lo+batch, n); j++ {
+					do(j)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // eanSuggestions are the products a line's barcode names, nil when none; b is the
@@ -429,22 +513,9 @@ type brandSuggester struct {
 
 // suggestKey returns the suggestions for an unmatched line's key: first the catalog
 // reference the key names once the brand's name typed in front of it is taken off,
-// then the nearest keys of the brand by edit distance.
-func (e *Engine) suggestKey(u *Unmatched, indexes map[*brandIndex]*brandSuggester, products [][]int32) []Suggestion {
-	b := e.brands[u.Brand]
-	if b == nil || u.Key == "" {
-		return nil
-	}
-	ix := indexes[b]
-	if ix == nil {
-		ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
-		for _, p := range products[b.id] {
-			k := e.key(p)
-			ix.near.Add(k, int(p))
-			ix.exact[k] = append(ix.exact[k], p)
-		}
-		indexes[b] = ix
-	}
+// then the nearest keys of the brand by edit distance. ix is the line's brand's,
+// near a searcher of its index.
+func (e *Engine) suggestKey(u *Unmatched, ix *brandSuggester, near *mapping.Searcher) []Suggestion {
 	var out []Suggestion
 	seen := map[int32]bool{}
 	for _, prefix := range []string{mapping.Key(u.Brand), mapping.Key(u.Line.ERPBrand)} {
@@ -459,7 +530,7 @@ func (e *Engine) suggestKey(u *Unmatched, indexes map[*brandIndex]*brandSuggeste
 			}
 		}
 	}
-	out = append(out, e.typos(ix.near, ix.exact, u.Key, seen)...)
+	out = append(out, e.typos(near, ix.exact, u.Key, seen)...)
 	return out[:min(len(out), mapping.MaxSuggestions)]
 }
 
@@ -489,7 +560,7 @@ func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
 // Swaps are found by looking up every swapped spelling of the key exactly; the other
 // typos through the index with the tightest distance, so that its trigram filter
 // leaves few keys to compare.
-func (e *Engine) typos(near *mapping.Index, exact map[string][]int32, key string, skip map[int32]bool) []Suggestion {
+func (e *Engine) typos(near *mapping.Searcher, exact map[string][]int32, key string, skip map[int32]bool) []Suggestion {
 	var out []Suggestion
 	r := []rune(key)
 	for i := 0; i+1 < len(r); i++ {
