@@ -2,7 +2,6 @@ package connector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -69,8 +68,8 @@ func LoadCatalogFile(path string) ([]reconcile.Product, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read catalog: %w", err)
 	}
-	var products []reconcile.Product
-	if err := json.Unmarshal(b, &products); err != nil {
+	products, err := decodeCatalogJSON(b)
+	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", path, err)
 	}
 	return products, nil
