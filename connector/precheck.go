@@ -1,10 +1,12 @@
 package connector
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/report"
@@ -62,11 +64,18 @@ func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
 	return p, nil
 }
 
-// LoadCatalogFile reads a catalog saved as JSON (the shop protocol's product shape).
+// LoadCatalogFile reads a catalog file: JSON (the shop protocol's product shape, an
+// array of products) or CSV (a back office's export, see decodeCatalogCSV). A file
+// named .csv is CSV, one named .json JSON; any other is JSON when it starts with
+// '[', CSV otherwise.
 func LoadCatalogFile(path string) ([]reconcile.Product, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".csv" || ext != ".json" && !bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")) {
+		return decodeCatalogCSV(path, b)
 	}
 	products, err := decodeCatalogJSON(b)
 	if err != nil {
