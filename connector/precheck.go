@@ -43,7 +43,9 @@ func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
 		return report.Precheck{}, err
 	}
 	name := filepath.Base(in.Extract)
-	res, err := readExtract(ctx, reader, name, in.Extract, reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper))
+	eng := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
+	eng.PrepareSuggestions() // while the extract is read
+	res, err := readExtract(ctx, reader, name, in.Extract, eng)
 	if err != nil {
 		return report.Precheck{}, err
 	}

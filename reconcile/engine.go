@@ -47,6 +47,7 @@ type Engine struct {
 	f          Findings             // line findings, sorted in Plan
 	reserved   map[Target]int       // sold online, not yet in the till (Reserve)
 	maxSuggest int                  // suggestions for this many unmatched lines at most (LimitSuggestions)
+	prep       *suggestPrep         // the suggestion indexes built in the background, nil without PrepareSuggestions
 }
 
 // brandIndex holds a catalog brand's products by key.

@@ -386,7 +386,14 @@ func (e *Engine) suggestWith(um []Unmatched, workers int) {
 		return
 	}
 	workers = max(1, workers)
-	products := e.brandProducts(um)
+	var ready []*brandSuggester // by brand id, built beforehand (PrepareSuggestions)
+	if e.prep != nil {
+		<-e.prep.done
+		if e.prep.failed != nil {
+			panic(e.prep.failed)
+		}
+		ready = e.prep.indexes
+	}
 	// The first line of each distinct key, and the brands they need.
 	var firsts []int
 	indexes := make([]*brandSuggester, len(e.brandIDs))
@@ -394,25 +401,24 @@ func (e *Engine) suggestWith(um []Unmatched, workers int) {
 	for i := range um {
 		if i == 0 || um[i].Brand != um[i-1].Brand || um[i].Key != um[i-1].Key {
 			firsts = append(firsts, i)
-			if b := e.brands[um[i].Brand]; b != nil && um[i].Key != "" && indexes[b.id] == nil {
-				indexes[b.id] = &brandSuggester{}
-				build = append(build, b)
+			b := e.brands[um[i].Brand]
+			if b == nil || um[i].Key == "" || indexes[b.id] != nil {
+				continue
 			}
+			if int(b.id) < len(ready) && ready[b.id] != nil {
+				indexes[b.id] = ready[b.id]
+				continue
+			}
+			indexes[b.id] = &brandSuggester{}
+			build = append(build, b)
 		}
 	}
-	parallel(len(build), workers, func(int) func(int) {
-		return func(j int) {
-			b := build[j]
-			ix := &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
-			for _, p := range products[b.id] {
-				k := e.key(p)
-				ix.near.Add(k, int(p))
-				ix.exact[k] = append(ix.exact[k], p)
-			}
-			ix.near.Build()
-			indexes[b.id] = ix
-		}
-	})
+	if len(build) > 0 {
+		products := e.brandProducts(build)
+		parallel(len(build), workers, func(int) func(int) {
+			return func(j int) { indexes[build[j].id] = e.brandSuggester(build[j], products[build[j].id]) }
+		})
+	}
 	byKey := make([][]Suggestion, len(firsts))
 	parallel(len(firsts), workers, func(int) func(int) {
 		searchers := make([]*mapping.Searcher, len(indexes)) // this worker's, by brand id
@@ -534,14 +540,12 @@ func (e *Engine) suggestKey(u *Unmatched, ix *brandSuggester, near *mapping.Sear
 	return out[:min(len(out), mapping.MaxSuggestions)]
 }
 
-// brandProducts lists, by brand id, the catalog products of the brands of the
-// unmatched lines, in catalog order.
-func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
+// brandProducts lists, by brand id, the catalog products of the brands, in catalog
+// order.
+func (e *Engine) brandProducts(brands []*brandIndex) [][]int32 {
 	out := make([][]int32, len(e.brandIDs))
-	for i := range um {
-		if b := e.brands[um[i].Brand]; b != nil && out[b.id] == nil {
-			out[b.id] = make([]int32, 0, b.products)
-		}
+	for _, b := range brands {
+		out[b.id] = make([]int32, 0, b.products)
 	}
 	for p, b := range e.pbrand {
 		if out[b] != nil {
@@ -549,6 +553,64 @@ func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
 		}
 	}
 	return out
+}
+
+// brandSuggester builds the suggestion indexes of brand b, whose products are
+// products. The keys are computed into one buffer, made a string once.
+func (e *Engine) brandSuggester(b *brandIndex, products []int32) *brandSuggester {
+	buf := make([]byte, 0, 16*len(products))
+	ends := make([]int, len(products))
+	for j, p := range products {
+		buf = b.appendKey(buf, e.catalog[p].Ref)
+		ends[j] = len(buf)
+	}
+	all := string(buf)
+	ix := &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, len(products))}
+	start := 0
+	for j, p := range products {
+		k := all[start:ends[j]]
+		start = ends[j]
+		ix.near.Add(k, int(p))
+		ix.exact[k] = append(ix.exact[k], p)
+	}
+	ix.near.Build()
+	return ix
+}
+
+// suggestPrep is the suggestion indexes of every catalog brand, built in the
+// background (PrepareSuggestions).
+type suggestPrep struct {
+	done    chan struct{}
+	indexes []*brandSuggester // by brand id
+	failed  any               // what the build panicked with
+}
+
+// PrepareSuggestions starts building, in the background, the suggestion indexes of
+// every catalog brand, for Plan to find them ready: a precheck, which suggests for
+// many lines of every brand, builds them while the extract is read. Call it before
+// the first Add. The indexes are those Plan would build: the suggestions are the
+// same.
+func (e *Engine) PrepareSuggestions() {
+	if e.prep != nil {
+		return
+	}
+	brands := slices.Clone(e.brandIDs) // Add may add brands: the catalog's are these
+	var build []*brandIndex
+	for _, b := range brands {
+		if b.products > 0 {
+			build = append(build, b)
+		}
+	}
+	products := e.brandProducts(build)
+	prep := &suggestPrep{done: make(chan struct{}), indexes: make([]*brandSuggester, len(brands))}
+	e.prep = prep
+	go func() {
+		defer close(prep.done)
+		defer func() { prep.failed = recover() }() // raised again by Plan, in its goroutine
+		for _, b := range build {
+			prep.indexes[b.id] = e.brandSuggester(b, products[b.id])
+		}
+	}()
 }
 
 // typos returns the catalog keys one typo away from key: two neighbouring

@@ -7,7 +7,7 @@ import (
 )
 
 // TestSuggestParallelSequential checks that the suggestions do not depend on how
-// many workers look them up.
+// many workers look them up, nor on the indexes being prepared in the background.
 func TestSuggestParallelSequential(t *testing.T) {
 	brands := []string{"Tissot", "Seiko", "Casio", "Thomas Sabo"}
 	var catalog []Product
@@ -16,6 +16,8 @@ func TestSuggestParallelSequential(t *testing.T) {
 			Ref: fmt.Sprintf("%s%07d.%02d", brands[i%len(brands)][:2], (i*7919)%20000, i%97)})
 	}
 	e := NewEngine(catalog, Rules{}, nil)
+	prepared := NewEngine(catalog, Rules{}, nil)
+	prepared.PrepareSuggestions()
 	for i := range 3000 {
 		ref := catalog[(i*31)%len(catalog)].Ref
 		switch i % 5 {
@@ -30,7 +32,9 @@ func TestSuggestParallelSequential(t *testing.T) {
 		default:
 			ref = "ZZ" + ref[2:] // another article
 		}
-		e.Add(Line{Ref: ref, ERPBrand: catalog[(i*31)%len(catalog)].Brand, Qty: 1, Source: fmt.Sprintf("s.csv:%d", i+2)})
+		l := Line{Ref: ref, ERPBrand: catalog[(i*31)%len(catalog)].Brand, Qty: 1, Source: fmt.Sprintf("s.csv:%d", i+2)}
+		e.Add(l)
+		prepared.Add(l)
 	}
 	um := e.Plan().Findings.Unmatched
 	if len(um) < 2000 {
@@ -57,5 +61,8 @@ func TestSuggestParallelSequential(t *testing.T) {
 	}
 	if !reflect.DeepEqual(um, seq) {
 		t.Error("Plan's suggestions differ from one worker's")
+	}
+	if got := prepared.Plan().Findings.Unmatched; !reflect.DeepEqual(got, seq) {
+		t.Error("with the indexes prepared in the background, the suggestions differ")
 	}
 }
