@@ -615,7 +615,7 @@ func (e *Engine) lookup(brand int32, key []byte) int {
 }
 
 // keyHash hashes a brand and a key.
-func keyHash(brand int32, key []byte) uint64 {
+func keyHash[K string | []byte](brand int32, key K) uint64 {
 	h := uint64(14695981039346656037) ^ uint64(uint32(brand))
 	for i := 0; i < len(key); i++ {
 		h ^= uint64(key[i])

@@ -422,6 +422,7 @@ func (e *Engine) suggestWith(um []Unmatched, workers int) {
 	byKey := make([][]Suggestion, len(firsts))
 	parallel(len(firsts), workers, func(int) func(int) {
 		searchers := make([]*mapping.Searcher, len(indexes)) // this worker's, by brand id
+		var buf []byte                                       // and its scratch for keys
 		return func(j int) {
 			u := &um[firsts[j]]
 			b := e.brands[u.Brand]
@@ -431,7 +432,7 @@ func (e *Engine) suggestWith(um []Unmatched, workers int) {
 			if searchers[b.id] == nil {
 				searchers[b.id] = indexes[b.id].near.NewSearcher()
 			}
-			byKey[j] = e.suggestKey(u, indexes[b.id], searchers[b.id])
+			byKey[j] = e.suggestKey(u, b, searchers[b.id], &buf)
 		}
 	})
 	k := -1
@@ -513,15 +514,14 @@ func (e *Engine) eanSuggestions(ean string, b *brandIndex) []Suggestion {
 }
 
 type brandSuggester struct {
-	near  *mapping.Index
-	exact map[string][]int32 // key → products
+	near *mapping.Index
 }
 
 // suggestKey returns the suggestions for an unmatched line's key: first the catalog
 // reference the key names once the brand's name typed in front of it is taken off,
-// then the nearest keys of the brand by edit distance. ix is the line's brand's,
-// near a searcher of its index.
-func (e *Engine) suggestKey(u *Unmatched, ix *brandSuggester, near *mapping.Searcher) []Suggestion {
+// then the nearest keys of the brand by edit distance. b is the line's brand, near
+// a searcher of its index, buf scratch.
+func (e *Engine) suggestKey(u *Unmatched, b *brandIndex, near *mapping.Searcher, buf *[]byte) []Suggestion {
 	var out []Suggestion
 	seen := map[int32]bool{}
 	for _, prefix := range []string{mapping.Key(u.Brand), mapping.Key(u.Line.ERPBrand)} {
@@ -529,14 +529,14 @@ func (e *Engine) suggestKey(u *Unmatched, ix *brandSuggester, near *mapping.Sear
 		if !ok || prefix == "" || rest == "" {
 			continue
 		}
-		for _, p := range ix.exact[rest] {
+		for _, p := range e.productsOfKey(b, rest, buf) {
 			if !seen[p] {
 				seen[p] = true
 				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix})
 			}
 		}
 	}
-	out = append(out, e.typos(near, ix.exact, u.Key, seen)...)
+	out = append(out, e.typos(near, b, buf, u.Key, seen)...)
 	return out[:min(len(out), mapping.MaxSuggestions)]
 }
 
@@ -555,7 +555,36 @@ func (e *Engine) brandProducts(brands []*brandIndex) [][]int32 {
 	return out
 }
 
-// brandSuggester builds the suggestion indexes of brand b, whose products are
+// productsOfKey returns the catalog products of brand b whose key is key, in
+// catalog order, from the engine's key table; buf is the caller's scratch. It only
+// reads the engine: look-ups may run at the same time.
+func (e *Engine) productsOfKey(b *brandIndex, key string, buf *[]byte) []int32 {
+	if key == "" {
+		return nil
+	}
+	h := keyHash(b.id, key)
+	tag := uint8(h >> 56)
+	t := &e.byKey
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch v := t.slots[i]; {
+		case v == 0:
+			return nil
+		case v > 0:
+			if p := v - 1; e.keyTag[p] == tag && e.pbrand[p] == b.id {
+				*buf = b.appendKey((*buf)[:0], e.catalog[p].Ref)
+				if string(*buf) == key {
+					return []int32{p}
+				}
+			}
+		default:
+			if g := e.groups[-v-1]; e.pbrand[g.products[0]] == b.id && g.key == key {
+				return g.products
+			}
+		}
+	}
+}
+
+// brandSuggester builds the suggestion index of brand b, whose products are
 // products. The keys are computed into one buffer, made a string once.
 func (e *Engine) brandSuggester(b *brandIndex, products []int32) *brandSuggester {
 	buf := make([]byte, 0, 16*len(products))
@@ -565,13 +594,12 @@ func (e *Engine) brandSuggester(b *brandIndex, products []int32) *brandSuggester
 		ends[j] = len(buf)
 	}
 	all := string(buf)
-	ix := &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, len(products))}
+	ix := &brandSuggester{near: &mapping.Index{}}
 	start := 0
 	for j, p := range products {
 		k := all[start:ends[j]]
 		start = ends[j]
 		ix.near.Add(k, int(p))
-		ix.exact[k] = append(ix.exact[k], p)
 	}
 	ix.near.Build()
 	return ix
@@ -622,7 +650,7 @@ func (e *Engine) PrepareSuggestions() {
 // Swaps are found by looking up every swapped spelling of the key exactly; the other
 // typos through the index with the tightest distance, so that its trigram filter
 // leaves few keys to compare.
-func (e *Engine) typos(near *mapping.Searcher, exact map[string][]int32, key string, skip map[int32]bool) []Suggestion {
+func (e *Engine) typos(near *mapping.Searcher, b *brandIndex, buf *[]byte, key string, skip map[int32]bool) []Suggestion {
 	var out []Suggestion
 	r := []rune(key)
 	for i := 0; i+1 < len(r); i++ {
@@ -630,7 +658,7 @@ func (e *Engine) typos(near *mapping.Searcher, exact map[string][]int32, key str
 			continue
 		}
 		r[i], r[i+1] = r[i+1], r[i]
-		for _, p := range exact[string(r)] {
+		for _, p := range e.productsOfKey(b, string(r), buf) {
 			if !skip[p] {
 				skip[p] = true
 				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Distance: 1, Rule: SuggestSwapped})
