@@ -28,8 +28,9 @@ type PrecheckInput struct {
 	Options     erp.Options
 	Extract     string // path of the extract file
 	Catalog     []reconcile.Product
-	CatalogName string          // where the catalog came from, for the report
-	Mapper      *mapping.Mapper // nil: ERP brands are catalog brands
+	LoadCatalog func() ([]reconcile.Product, error) // without Catalog: loads it while the extract is read
+	CatalogName string                              // where the catalog came from, for the report
+	Mapper      *mapping.Mapper                     // nil: ERP brands are catalog brands
 	Rules       reconcile.Rules
 	MinRate     float64 // DefaultPrecheckMinRate when 0
 	Now         time.Time
@@ -43,9 +44,18 @@ func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
 		return report.Precheck{}, err
 	}
 	name := filepath.Base(in.Extract)
-	eng := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
-	eng.PrepareSuggestions() // while the extract is read
-	res, err := readExtract(ctx, reader, name, in.Extract, eng)
+	res, err := readExtractInto(ctx, reader, name, in.Extract, func() (*reconcile.Engine, error) {
+		if in.Catalog == nil && in.LoadCatalog != nil {
+			c, err := in.LoadCatalog()
+			if err != nil {
+				return nil, err
+			}
+			in.Catalog = c
+		}
+		eng := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
+		eng.PrepareSuggestions() // while the extract is read
+		return eng, nil
+	})
 	if err != nil {
 		return report.Precheck{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/ecrin-connect/ecrin/connector/report"
 	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
 // runArg parses the one RUN argument of approve, rollback and report.
@@ -213,7 +214,12 @@ func runPrecheck(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch {
 	case *catalogFile != "":
-		in.Catalog, err = connector.LoadCatalogFile(*catalogFile)
+		// Loaded while the extract is decoded; an error of it is Precheck's.
+		in.LoadCatalog = func() ([]reconcile.Product, error) {
+			c, err := connector.LoadCatalogFile(*catalogFile)
+			in.Catalog = c // for the summary below, once Precheck is done
+			return c, err
+		}
 		in.CatalogName = filepath.Base(*catalogFile)
 	case site != nil:
 		in.Catalog, err = site.Catalog(ctx)
