@@ -80,10 +80,13 @@ func decodeCatalogCSV(name string, b []byte) ([]reconcile.Product, error) {
 	}
 	rows := strings.Count(src, "\n")
 	products := make([]reconcile.Product, 0, rows)
-	byID := make(map[string]int32, rows)
+	ids := newProductIDs(rows)
 	firstLine := make([]int32, 0, rows) // the line of each product's first row
 	intern := make(map[string]string)
 	internOf := func(s string) string {
+		if s == "" {
+			return ""
+		}
 		if v, ok := intern[s]; ok {
 			return v
 		}
@@ -134,7 +137,7 @@ func decodeCatalogCSV(name string, b []byte) ([]reconcile.Product, error) {
 				variant.ID = id + "-" + size
 			}
 		}
-		at, seen := byID[id]
+		at, seen := ids.get(id)
 		if !seen {
 			p := reconcile.Product{ID: id, Brand: internOf(vals[colBrand]), Ref: vals[colRef],
 				Category: internOf(vals[colCategory]), Published: published}
@@ -143,7 +146,7 @@ func decodeCatalogCSV(name string, b []byte) ([]reconcile.Product, error) {
 			} else {
 				p.Declinable, p.Variants = true, []reconcile.Variant{variant}
 			}
-			byID[id] = int32(len(products))
+			ids.set(id, int32(len(products)))
 			products = append(products, p)
 			firstLine = append(firstLine, int32(line))
 			continue
@@ -234,5 +237,69 @@ func (s *csvScanner) record(dst []string) ([]string, bool, error) {
 			s.line++
 			return dst, true, nil
 		}
+	}
+}
+
+// productIDs finds a product by its product_id. Back offices number their
+// products: an id written as a number without leading zeros is looked up in a
+// slice when it is small (below 8 per row), in a map of numbers otherwise, which
+// is much cheaper than a map of strings; any other id in a map of strings.
+type productIDs struct {
+	small []int32 // by id: the product's index + 1, 0 when none
+	limit uint64  // ids below it go in small
+	nums  map[uint64]int32
+	strs  map[string]int32
+}
+
+func newProductIDs(rows int) *productIDs {
+	return &productIDs{limit: 8*uint64(rows) + 1024, nums: make(map[uint64]int32), strs: make(map[string]int32)}
+}
+
+// number returns id as a number when it is written as one, without leading zeros
+// (so that two spellings never make one number).
+func (*productIDs) number(id string) (uint64, bool) {
+	if len(id) == 0 || len(id) > 18 || (id[0] == '0' && len(id) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(id); i++ {
+		c := id[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(c)
+	}
+	return n, true
+}
+
+func (t *productIDs) get(id string) (int32, bool) {
+	n, ok := t.number(id)
+	switch {
+	case !ok:
+		at, seen := t.strs[id]
+		return at, seen
+	case n < t.limit:
+		if n < uint64(len(t.small)) && t.small[n] > 0 {
+			return t.small[n] - 1, true
+		}
+		return 0, false
+	}
+	at, seen := t.nums[n]
+	return at, seen
+}
+
+func (t *productIDs) set(id string, at int32) {
+	n, ok := t.number(id)
+	switch {
+	case !ok:
+		t.strs[id] = at
+	case n < t.limit:
+		if n >= uint64(len(t.small)) {
+			t.small = append(t.small, make([]int32, max(n+1, 2*uint64(len(t.small)))-uint64(len(t.small)))...)
+			t.small = t.small[:cap(t.small)]
+		}
+		t.small[n] = at + 1
+	default:
+		t.nums[n] = at
 	}
 }

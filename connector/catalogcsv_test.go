@@ -50,12 +50,24 @@ func TestLoadCatalogCSV(t *testing.T) {
 			t.Errorf("got %+v, %v", got, err)
 		}
 	})
+	t.Run("ids as numbers, small and large, and as text", func(t *testing.T) {
+		got, err := LoadCatalogFile(write("ids.csv", "brand;ref;size;product_id\nA;R1;;7\nA;R2;;007\nA;R3;;99999999999\nA;R4;;X7\nA;R5;52;99999999999999999999\nA;R5;54;99999999999999999999\n"))
+		var ids []string
+		for _, p := range got {
+			ids = append(ids, p.ID)
+		}
+		if err != nil || !reflect.DeepEqual(ids, []string{"7", "007", "99999999999", "X7", "99999999999999999999"}) || len(got[4].Variants) != 2 {
+			t.Errorf("got %+v, %v", got, err)
+		}
+	})
 	for _, tt := range []struct{ text, want string }{
 		{"", "bad.csv: empty"},
 		{"brand;ref;size\nA;B;\n", "bad.csv:1: no column product_id"},
 		{"brand;ref;product_id\nA;B;P1\nA;;P2\n", "bad.csv:3: ref is empty"},
 		{"brand;ref;product_id;published\nA;B;P1;maybe\n", `bad.csv:2: published "maybe"`},
 		{"brand;ref;product_id\nA;B;P1\nA;B;P1\n", "bad.csv:3: product_id P1 is on line 2 too"},
+		{"brand;ref;product_id\nA;B;99999999999\nA;B;99999999999\n", "bad.csv:3: product_id 99999999999 is on line 2 too"},
+		{"brand;ref;product_id\nA;B;123456\nA;B;123456\n", "bad.csv:3: product_id 123456 is on line 2 too"},
 		{"brand;ref;size;product_id\nA;B;52;P1\nA;C;54;P1\n", `bad.csv:3: ref "C": product P1 is "B" on line 2`},
 		{"brand;ref;size;product_id\nA;B;52;P1\nA;B;52;P1\n", `bad.csv:3: size "52": product P1 has it already`},
 		{"brand;ref;product_id\nA;\"B\nC;P1\n", "bad.csv:2: a quote opened and never closed"},
