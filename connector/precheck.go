@@ -1,11 +1,12 @@
 package connector
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/ecrin-connect/ecrin/connector/report"
@@ -27,8 +28,9 @@ type PrecheckInput struct {
 	Options     erp.Options
 	Extract     string // path of the extract file
 	Catalog     []reconcile.Product
-	CatalogName string          // where the catalog came from, for the report
-	Mapper      *mapping.Mapper // nil: ERP brands are catalog brands
+	LoadCatalog func() ([]reconcile.Product, error) // without Catalog: loads it while the extract is read
+	CatalogName string                              // where the catalog came from, for the report
+	Mapper      *mapping.Mapper                     // nil: ERP brands are catalog brands
 	Rules       reconcile.Rules
 	MinRate     float64 // DefaultPrecheckMinRate when 0
 	Now         time.Time
@@ -42,7 +44,18 @@ func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
 		return report.Precheck{}, err
 	}
 	name := filepath.Base(in.Extract)
-	res, err := readExtract(ctx, reader, name, in.Extract, reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper))
+	res, err := readExtractInto(ctx, reader, name, in.Extract, func() (*reconcile.Engine, error) {
+		if in.Catalog == nil && in.LoadCatalog != nil {
+			c, err := in.LoadCatalog()
+			if err != nil {
+				return nil, err
+			}
+			in.Catalog = c
+		}
+		eng := reconcile.NewEngine(in.Catalog, in.Rules, in.Mapper)
+		eng.PrepareSuggestions() // while the extract is read
+		return eng, nil
+	})
 	if err != nil {
 		return report.Precheck{}, err
 	}
@@ -63,14 +76,21 @@ func Precheck(ctx context.Context, in PrecheckInput) (report.Precheck, error) {
 	return p, nil
 }
 
-// LoadCatalogFile reads a catalog saved as JSON (the shop protocol's product shape).
+// LoadCatalogFile reads a catalog file: JSON (the shop protocol's product shape, an
+// array of products) or CSV (a back office's export, see decodeCatalogCSV). A file
+// named .csv is CSV, one named .json JSON; any other is JSON when it starts with
+// '[', CSV otherwise.
 func LoadCatalogFile(path string) ([]reconcile.Product, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read catalog: %w", err)
 	}
-	var products []reconcile.Product
-	if err := json.Unmarshal(b, &products); err != nil {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".csv" || ext != ".json" && !bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("[")) {
+		return decodeCatalogCSV(path, b)
+	}
+	products, err := decodeCatalogJSON(b)
+	if err != nil {
 		return nil, fmt.Errorf("catalog %s: %w", path, err)
 	}
 	return products, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/ecrin-connect/ecrin/erp"
 	"github.com/ecrin-connect/ecrin/reconcile"
@@ -28,6 +29,14 @@ type readResult struct {
 // as line by line. A file error is not an error here: it is in fileError, for the
 // guards to hold the run.
 func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reconcile.Engine) (readResult, error) {
+	return readExtractInto(ctx, r, name, path, func() (*reconcile.Engine, error) { return eng, nil })
+}
+
+// readExtractInto is readExtract with an engine that engine makes on the folding
+// goroutine, while the extract is already being decoded (a precheck loads its
+// catalog meanwhile): until it is made, the decoded batches wait in memory. An
+// error of engine is returned as it is, before any of the extract's.
+func readExtractInto(ctx context.Context, r erp.Reader, name, path string, engine func() (*reconcile.Engine, error)) (readResult, error) {
 	var res readResult
 	f, err := os.Open(path)
 	if err != nil {
@@ -40,30 +49,58 @@ func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reco
 	for range cap(free) {
 		free <- make([]reconcile.Line, 0, lineBatch)
 	}
+	recycle := func(b []reconcile.Line) {
+		select {
+		case free <- b[:0]:
+		default: // one of the batches made while the engine was being made
+		}
+	}
 	folded := make(chan struct{})
+	var ready atomic.Bool // the engine is made (or failed): batches go to it
+	var eng *reconcile.Engine
+	var engineErr error
 	var engineFailed any
 	go func() {
 		defer close(folded)
 		defer func() {
 			if p := recover(); p != nil {
 				engineFailed = p
+				ready.Store(true)
 				for b := range full { // let the reader finish: it must never block
-					free <- b[:0]
+					recycle(b)
 				}
 			}
 		}()
+		eng, engineErr = engine()
+		ready.Store(true)
+		if engineErr != nil {
+			for b := range full {
+				recycle(b)
+			}
+			return
+		}
 		for b := range full {
 			for i := range b {
 				eng.Add(b[i])
 			}
-			free <- b[:0]
+			recycle(b)
 		}
 	}()
+	var waiting [][]reconcile.Line // full batches decoded before the engine was made
 	batch := <-free
 	sink := erp.Sink{
 		Record: func(rec erp.Record) error {
 			batch = append(batch, lineOf(rec))
 			if len(batch) == lineBatch {
+				if !ready.Load() {
+					waiting = append(waiting, batch)
+					batch = make([]reconcile.Line, 0, lineBatch)
+					return nil
+				}
+				for _, b := range waiting {
+					full <- b
+				}
+				waiting = nil
 				full <- batch
 				batch = <-free
 			}
@@ -76,6 +113,9 @@ func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reco
 		},
 	}
 	res.summary, err = readRecovering(ctx, r, name, f, sink, func() {
+		for _, b := range waiting {
+			full <- b
+		}
 		if len(batch) > 0 {
 			full <- batch
 		}
@@ -84,6 +124,9 @@ func readExtract(ctx context.Context, r erp.Reader, name, path string, eng *reco
 	<-folded
 	if engineFailed != nil {
 		return res, fmt.Errorf("reconcile extract %s: the engine failed: %v", name, engineFailed)
+	}
+	if engineErr != nil {
+		return res, engineErr
 	}
 
 	var fe *erp.FileError

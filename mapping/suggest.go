@@ -63,15 +63,21 @@ func (s *Suggester) Suggest(brand, key string) []Match {
 // sequential numbers that share most of their trigrams ("TI0", "000"), so a
 // trigram is indexed with its position: "345" at 6 is rare where "345" is not.
 // Keys too short for the filter are compared with every key of a near length.
+//
+// An Index's own look-ups (Nearest, Suggest) share one scratch: they are not safe
+// for concurrent use. Once Build has run, and as long as nothing is added, any
+// number of Searchers may look up the index at the same time, one per goroutine.
 type Index struct {
-	keys    []string
-	items   []int
-	post    map[posGram][]int32 // trigram at a rune position → positions in keys; built on the first look-up
-	byLen   map[int][]int32     // key length in runes → positions, for keys too short to filter
-	count   []uint16            // scratch, one per key: query trigrams the key holds
-	mark    []uint16            // scratch, one per key: the last query trigram that counted it
-	touched []int32
-	dist    distScratch
+	keys  []string
+	items []int
+	// The postings, built on the first look-up: post maps a packed positional
+	// trigram (see packGram) to its postings, list[offs[id]:offs[id+1]], the
+	// positions in keys of the keys holding it.
+	post  map[uint64]int32
+	offs  []int32
+	list  []int32
+	byLen map[int][]int32 // key length in runes → positions, for keys too short to filter
+	own   *Searcher
 }
 
 type trigram uint64
@@ -82,31 +88,97 @@ type posGram struct {
 	pos int32
 }
 
-// Add records a key with the caller's item. Adding after a look-up is allowed.
+// packGram packs a positional trigram into a posting key: 40 bits of a hash of
+// the trigram's 63 bits, then the position in 24 bits. Two trigrams may share a
+// key; a collision only puts in a posting list keys that do not hold the query's
+// trigram, extra candidates that the Levenshtein check then refuses: it never
+// loses a key. ok is false for a position that has no key (negative, or past 24
+// bits): no key holds a trigram there.
+func packGram(g trigram, pos int32) (k uint64, ok bool) {
+	if pos < 0 || pos >= 1<<24 {
+		return 0, false
+	}
+	return (uint64(g)*0x9E3779B97F4A7C15)>>24<<24 | uint64(pos), true
+}
+
+// Add records a key with the caller's item. Adding after a look-up is allowed:
+// the next look-up builds the postings again.
 func (ix *Index) Add(key string, item int) {
 	ix.keys = append(ix.keys, key)
 	ix.items = append(ix.items, item)
-	if ix.post != nil {
-		ix.index(int32(len(ix.keys) - 1))
+	ix.post = nil
+}
+
+// Build builds the postings now rather than on the first look-up; after it, the
+// index may be shared by Searchers until the next Add.
+func (ix *Index) Build() {
+	if ix.post == nil {
+		ix.build()
 	}
 }
 
+// build builds the postings in two passes over the keys: the first numbers each
+// distinct packed trigram and counts its keys, the second places the keys in one
+// array, so that a posting list is never grown.
 func (ix *Index) build() {
-	ix.post = make(map[posGram][]int32)
 	ix.byLen = make(map[int][]int32)
-	for i := range ix.keys {
-		ix.index(int32(i))
+	post := make(map[uint64]int32)
+	var counts []int32
+	grams := make([]int32, 0, 10*len(ix.keys)) // the trigram ids of every key, in key order
+	ends := make([]int32, len(ix.keys))        // key i's ids end at grams[ends[i]]
+	var buf []posGram
+	for i, k := range ix.keys {
+		buf = posTrigrams(k, buf)
+		n := len(buf) + 2
+		if len(buf) == 0 {
+			n = utf8.RuneCountInString(k)
+		}
+		ix.byLen[n] = append(ix.byLen[n], int32(i))
+		for _, pg := range buf { // one trigram per position: a key's packed keys differ
+			pk, ok := packGram(pg.g, pg.pos)
+			if !ok {
+				continue
+			}
+			id, seen := post[pk]
+			if !seen {
+				id = int32(len(counts))
+				post[pk] = id
+				counts = append(counts, 0)
+			}
+			counts[id]++
+			grams = append(grams, id)
+		}
+		ends[i] = int32(len(grams))
 	}
+	offs := make([]int32, len(counts)+1)
+	for id, c := range counts {
+		offs[id+1] = offs[id] + c
+	}
+	list := make([]int32, len(grams))
+	next := counts // reused: the next free slot of each list, from its start
+	copy(next, offs[:len(counts)])
+	g := 0
+	for i, end := range ends {
+		for ; g < int(end); g++ {
+			id := grams[g]
+			list[next[id]] = int32(i)
+			next[id]++
+		}
+	}
+	ix.post, ix.offs, ix.list = post, offs, list
 }
 
-func (ix *Index) index(i int32) {
-	k := ix.keys[i]
-	ix.byLen[utf8.RuneCountInString(k)] = append(ix.byLen[utf8.RuneCountInString(k)], i)
-	for _, pg := range posTrigrams(k, nil) {
-		ix.post[pg] = append(ix.post[pg], i)
+// postings returns the keys holding the positional trigram g at pos.
+func (ix *Index) postings(g trigram, pos int32) []int32 {
+	k, ok := packGram(g, pos)
+	if !ok {
+		return nil
 	}
-	ix.count = append(ix.count, 0)
-	ix.mark = append(ix.mark, 0)
+	id, ok := ix.post[k]
+	if !ok {
+		return nil
+	}
+	return ix.list[ix.offs[id]:ix.offs[id+1]]
 }
 
 // posTrigrams appends the trigrams of s, with their rune positions, to buf.
@@ -133,16 +205,43 @@ func (ix *Index) Suggest(key string) []Match {
 // Nearest returns up to n keys within maxDist edits of key, nearest first (ties by
 // key, then item). The key itself is returned too when it was added.
 func (ix *Index) Nearest(key string, n, maxDist int) []Match {
+	if ix.own == nil {
+		ix.own = ix.NewSearcher()
+	}
+	return ix.own.Nearest(key, n, maxDist)
+}
+
+// Searcher looks up an Index with its own scratch: Searchers of one built index
+// (Index.Build) may run at the same time, each in one goroutine.
+type Searcher struct {
+	ix      *Index
+	count   []uint16 // one per key: query trigrams the key holds
+	mark    []uint16 // one per key: the last query trigram that counted it
+	touched []int32
+	grams   []posGram
+	dist    distScratch
+}
+
+// NewSearcher returns a searcher of the index.
+func (ix *Index) NewSearcher() *Searcher { return &Searcher{ix: ix} }
+
+// Nearest is Index.Nearest, with the searcher's scratch.
+func (s *Searcher) Nearest(key string, n, maxDist int) []Match {
+	ix := s.ix
 	if n <= 0 || key == "" || len(ix.keys) == 0 {
 		return nil
 	}
 	if ix.post == nil {
 		ix.build()
 	}
+	if len(s.count) < len(ix.keys) {
+		s.count = append(s.count, make([]uint16, len(ix.keys)-len(s.count))...)
+		s.mark = append(s.mark, make([]uint16, len(ix.keys)-len(s.mark))...)
+	}
 	q := []rune(key)
 	var best []Match
 	consider := func(i int32) {
-		d, ok := ix.dist.levenshtein(q, ix.keys[i], maxDist)
+		d, ok := s.dist.levenshtein(q, ix.keys[i], maxDist)
 		if !ok {
 			return
 		}
@@ -152,7 +251,8 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 			best = best[:n]
 		}
 	}
-	grams := posTrigrams(key, nil)
+	s.grams = posTrigrams(key, s.grams)
+	grams := s.grams
 	if len(grams) <= 3*maxDist || len(grams) >= math.MaxUint16 {
 		for l := len(q) - maxDist; l <= len(q)+maxDist; l++ {
 			for _, i := range ix.byLen[l] {
@@ -167,7 +267,7 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 		// references, two seldom are.
 		window := func(pg posGram) (n int) {
 			for p := pg.pos - int32(maxDist); p <= pg.pos+int32(maxDist); p++ {
-				n += len(ix.post[posGram{pg.g, p}])
+				n += len(ix.postings(pg.g, p))
 			}
 			return n
 		}
@@ -182,25 +282,25 @@ func (ix *Index) Nearest(key string, n, maxDist int) []Match {
 		for mark, j := range order[:lists] {
 			pg := grams[j]
 			for p := pg.pos - int32(maxDist); p <= pg.pos+int32(maxDist); p++ {
-				for _, i := range ix.post[posGram{pg.g, p}] {
-					if ix.mark[i] == uint16(mark+1) {
+				for _, i := range ix.postings(pg.g, p) {
+					if s.mark[i] == uint16(mark+1) {
 						continue // this query trigram already counted the key
 					}
-					ix.mark[i] = uint16(mark + 1)
-					if ix.count[i] == 0 {
-						ix.touched = append(ix.touched, i)
+					s.mark[i] = uint16(mark + 1)
+					if s.count[i] == 0 {
+						s.touched = append(s.touched, i)
 					}
-					ix.count[i]++
+					s.count[i]++
 				}
 			}
 		}
-		for _, i := range ix.touched {
-			if int(ix.count[i]) >= need {
+		for _, i := range s.touched {
+			if int(s.count[i]) >= need {
 				consider(i)
 			}
-			ix.count[i], ix.mark[i] = 0, 0
+			s.count[i], s.mark[i] = 0, 0
 		}
-		ix.touched = ix.touched[:0]
+		s.touched = s.touched[:0]
 	}
 	sortMatches(best)
 	if len(best) > n {

@@ -145,3 +145,36 @@ func TestBandedLevenshteinMatchesFull(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchersConcurrent checks that Searchers of one built index, each in its
+// own goroutine, find what the index's own look-ups find.
+func TestSearchersConcurrent(t *testing.T) {
+	var ix Index
+	for i := range 2000 {
+		ix.Add(fmt.Sprintf("R%011d", (i*7919)%100000), i)
+	}
+	queries := make([]string, 300)
+	want := make([][]Match, len(queries))
+	for q := range queries {
+		queries[q] = fmt.Sprintf("R%011d", (q*104729)%100000)[:11]
+		want[q] = ix.Nearest(queries[q], 3, 2)
+	}
+	ix.Build()
+	got := make([][]Match, len(queries))
+	done := make(chan struct{})
+	for w := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			s := ix.NewSearcher()
+			for q := w; q < len(queries); q += 4 {
+				got[q] = s.Nearest(queries[q], 3, 2)
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("concurrent searchers differ from the index's own look-ups")
+	}
+}

@@ -47,6 +47,7 @@ type Engine struct {
 	f          Findings             // line findings, sorted in Plan
 	reserved   map[Target]int       // sold online, not yet in the till (Reserve)
 	maxSuggest int                  // suggestions for this many unmatched lines at most (LimitSuggestions)
+	prep       *suggestPrep         // the suggestion indexes built in the background, nil without PrepareSuggestions
 }
 
 // brandIndex holds a catalog brand's products by key.
@@ -614,7 +615,7 @@ func (e *Engine) lookup(brand int32, key []byte) int {
 }
 
 // keyHash hashes a brand and a key.
-func keyHash(brand int32, key []byte) uint64 {
+func keyHash[K string | []byte](brand int32, key K) uint64 {
 	h := uint64(14695981039346656037) ^ uint64(uint32(brand))
 	for i := 0; i < len(key); i++ {
 		h ^= uint64(key[i])

@@ -2,8 +2,11 @@ package reconcile
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ecrin-connect/ecrin/mapping"
 )
@@ -373,32 +376,120 @@ func (e *Engine) sightingSources(dups []sighting) []string {
 // distinct key, the catalog reference the key names once the brand's name typed in
 // front of it is taken off (TISSOT-T120… → T120…), then the nearest keys of the
 // brand by edit distance.
-func (e *Engine) suggest(um []Unmatched) {
+func (e *Engine) suggest(um []Unmatched) { e.suggestWith(um, runtime.GOMAXPROCS(0)) }
+
+// suggestWith is suggest on up to workers goroutines: the brands' indexes are built
+// in parallel, then the distinct keys are looked up in parallel, each worker with
+// its own searchers; every key's suggestions are placed by its position, so that
+// the result does not depend on workers.
+func (e *Engine) suggestWith(um []Unmatched, workers int) {
 	if len(um) == 0 {
 		return
 	}
-	indexes := make(map[*brandIndex]*brandSuggester)
-	products := e.brandProducts(um)
-	var byKey []Suggestion // the suggestions of the previous key
-	for i := range um {
-		um[i].Suggestions = nil
-		if i == 0 || um[i].Brand != um[i-1].Brand || um[i].Key != um[i-1].Key {
-			byKey = e.suggestKey(&um[i], indexes, products)
+	workers = max(1, workers)
+	var ready []*brandSuggester // by brand id, built beforehand (PrepareSuggestions)
+	if e.prep != nil {
+		<-e.prep.done
+		if e.prep.failed != nil {
+			panic(e.prep.failed)
 		}
+		ready = e.prep.indexes
+	}
+	// The first line of each distinct key, and the brands they need.
+	var firsts []int
+	indexes := make([]*brandSuggester, len(e.brandIDs))
+	var build []*brandIndex
+	for i := range um {
+		if i == 0 || um[i].Brand != um[i-1].Brand || um[i].Key != um[i-1].Key {
+			firsts = append(firsts, i)
+			b := e.brands[um[i].Brand]
+			if b == nil || um[i].Key == "" || indexes[b.id] != nil {
+				continue
+			}
+			if int(b.id) < len(ready) && ready[b.id] != nil {
+				indexes[b.id] = ready[b.id]
+				continue
+			}
+			indexes[b.id] = &brandSuggester{}
+			build = append(build, b)
+		}
+	}
+	if len(build) > 0 {
+		products := e.brandProducts(build)
+		parallel(len(build), workers, func(int) func(int) {
+			return func(j int) { indexes[build[j].id] = e.brandSuggester(build[j], products[build[j].id]) }
+		})
+	}
+	byKey := make([][]Suggestion, len(firsts))
+	parallel(len(firsts), workers, func(int) func(int) {
+		searchers := make([]*mapping.Searcher, len(indexes)) // this worker's, by brand id
+		var buf []byte                                       // and its scratch for keys
+		return func(j int) {
+			u := &um[firsts[j]]
+			b := e.brands[u.Brand]
+			if b == nil || u.Key == "" {
+				return
+			}
+			if searchers[b.id] == nil {
+				searchers[b.id] = indexes[b.id].near.NewSearcher()
+			}
+			byKey[j] = e.suggestKey(u, b, searchers[b.id], &buf)
+		}
+	})
+	k := -1
+	for i := range um {
+		if k+1 < len(firsts) && firsts[k+1] == i {
+			k++
+		}
+		um[i].Suggestions = nil
 		// The line's barcode naming a product (another brand's: the same brand's
 		// would have matched) comes first: it is the strongest evidence.
 		ean := e.eanSuggestions(um[i].Line.EAN, e.brands[um[i].Brand])
 		if ean == nil {
-			um[i].Suggestions = byKey
+			um[i].Suggestions = byKey[k]
 			continue
 		}
-		for _, s := range byKey {
+		for _, s := range byKey[k] {
 			if !slices.ContainsFunc(ean, func(x Suggestion) bool { return x.ProductID == s.ProductID }) {
 				ean = append(ean, s)
 			}
 		}
 		um[i].Suggestions = ean[:min(len(ean), mapping.MaxSuggestions)]
 	}
+}
+
+// parallel runs do(j) for j in [0, n) on up to workers goroutines; worker(w)
+// returns the do of worker w, so that each may keep its own scratch. Items are
+// handed out in small batches, in order.
+func parallel(n, workers int, worker func(w int) func(j int)) {
+	workers = min(workers, n)
+	if workers <= 1 {
+		if n > 0 {
+			do := worker(0)
+			for j := range n {
+				do(j)
+			}
+		}
+		return
+	}
+	const batch = 16
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		do := worker(w)
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(batch)) - batch
+				if lo >= n {
+					return
+				}
+				for j := lo; j < min(lo+batch, n); j++ {
+					do(j)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // eanSuggestions are the products a line's barcode names, nil when none; b is the
@@ -424,28 +515,14 @@ func (e *Engine) eanSuggestions(ean string, b *brandIndex) []Suggestion {
 }
 
 type brandSuggester struct {
-	near  *mapping.Index
-	exact map[string][]int32 // key → products
+	near *mapping.Index
 }
 
 // suggestKey returns the suggestions for an unmatched line's key: first the catalog
 // reference the key names once the brand's name typed in front of it is taken off,
-// then the nearest keys of the brand by edit distance.
-func (e *Engine) suggestKey(u *Unmatched, indexes map[*brandIndex]*brandSuggester, products [][]int32) []Suggestion {
-	b := e.brands[u.Brand]
-	if b == nil || u.Key == "" {
-		return nil
-	}
-	ix := indexes[b]
-	if ix == nil {
-		ix = &brandSuggester{near: &mapping.Index{}, exact: make(map[string][]int32, b.products)}
-		for _, p := range products[b.id] {
-			k := e.key(p)
-			ix.near.Add(k, int(p))
-			ix.exact[k] = append(ix.exact[k], p)
-		}
-		indexes[b] = ix
-	}
+// then the nearest keys of the brand by edit distance. b is the line's brand, near
+// a searcher of its index, buf scratch.
+func (e *Engine) suggestKey(u *Unmatched, b *brandIndex, near *mapping.Searcher, buf *[]byte) []Suggestion {
 	var out []Suggestion
 	seen := map[int32]bool{}
 	for _, prefix := range []string{mapping.Key(u.Brand), mapping.Key(u.Line.ERPBrand)} {
@@ -453,25 +530,23 @@ func (e *Engine) suggestKey(u *Unmatched, indexes map[*brandIndex]*brandSuggeste
 		if !ok || prefix == "" || rest == "" {
 			continue
 		}
-		for _, p := range ix.exact[rest] {
+		for _, p := range e.productsOfKey(b, rest, buf) {
 			if !seen[p] {
 				seen[p] = true
 				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Rule: SuggestBrandPrefix})
 			}
 		}
 	}
-	out = append(out, e.typos(ix.near, ix.exact, u.Key, seen)...)
+	out = append(out, e.typos(near, b, buf, u.Key, seen)...)
 	return out[:min(len(out), mapping.MaxSuggestions)]
 }
 
-// brandProducts lists, by brand id, the catalog products of the brands of the
-// unmatched lines, in catalog order.
-func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
+// brandProducts lists, by brand id, the catalog products of the brands, in catalog
+// order.
+func (e *Engine) brandProducts(brands []*brandIndex) [][]int32 {
 	out := make([][]int32, len(e.brandIDs))
-	for i := range um {
-		if b := e.brands[um[i].Brand]; b != nil && out[b.id] == nil {
-			out[b.id] = make([]int32, 0, b.products)
-		}
+	for _, b := range brands {
+		out[b.id] = make([]int32, 0, b.products)
 	}
 	for p, b := range e.pbrand {
 		if out[b] != nil {
@@ -479,6 +554,92 @@ func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
 		}
 	}
 	return out
+}
+
+// productsOfKey returns the catalog products of brand b whose key is key, in
+// catalog order, from the engine's key table; buf is the caller's scratch. It only
+// reads the engine: look-ups may run at the same time.
+func (e *Engine) productsOfKey(b *brandIndex, key string, buf *[]byte) []int32 {
+	if key == "" {
+		return nil
+	}
+	h := keyHash(b.id, key)
+	tag := uint8(h >> 56)
+	t := &e.byKey
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch v := t.slots[i]; {
+		case v == 0:
+			return nil
+		case v > 0:
+			if p := v - 1; e.keyTag[p] == tag && e.pbrand[p] == b.id {
+				*buf = b.appendKey((*buf)[:0], e.catalog[p].Ref)
+				if string(*buf) == key {
+					return []int32{p}
+				}
+			}
+		default:
+			if g := e.groups[-v-1]; e.pbrand[g.products[0]] == b.id && g.key == key {
+				return g.products
+			}
+		}
+	}
+}
+
+// brandSuggester builds the suggestion index of brand b, whose products are
+// products. The keys are computed into one buffer, made a string once.
+func (e *Engine) brandSuggester(b *brandIndex, products []int32) *brandSuggester {
+	buf := make([]byte, 0, 16*len(products))
+	ends := make([]int, len(products))
+	for j, p := range products {
+		buf = b.appendKey(buf, e.catalog[p].Ref)
+		ends[j] = len(buf)
+	}
+	all := string(buf)
+	ix := &brandSuggester{near: &mapping.Index{}}
+	start := 0
+	for j, p := range products {
+		k := all[start:ends[j]]
+		start = ends[j]
+		ix.near.Add(k, int(p))
+	}
+	ix.near.Build()
+	return ix
+}
+
+// suggestPrep is the suggestion indexes of every catalog brand, built in the
+// background (PrepareSuggestions).
+type suggestPrep struct {
+	done    chan struct{}
+	indexes []*brandSuggester // by brand id
+	failed  any               // what the build panicked with
+}
+
+// PrepareSuggestions starts building, in the background, the suggestion indexes of
+// every catalog brand, for Plan to find them ready: a precheck, which suggests for
+// many lines of every brand, builds them while the extract is read. Call it before
+// the first Add. The indexes are those Plan would build: the suggestions are the
+// same.
+func (e *Engine) PrepareSuggestions() {
+	if e.prep != nil {
+		return
+	}
+	brands := slices.Clone(e.brandIDs) // Add may add brands: the catalog's are these
+	var build []*brandIndex
+	for _, b := range brands {
+		if b.products > 0 {
+			build = append(build, b)
+		}
+	}
+	products := e.brandProducts(build)
+	prep := &suggestPrep{done: make(chan struct{}), indexes: make([]*brandSuggester, len(brands))}
+	e.prep = prep
+	go func() {
+		defer close(prep.done)
+		defer func() { prep.failed = recover() }() // raised again by Plan, in its goroutine
+		for _, b := range build {
+			prep.indexes[b.id] = e.brandSuggester(b, products[b.id])
+		}
+	}()
 }
 
 // typos returns the catalog keys one typo away from key: two neighbouring
@@ -490,7 +651,7 @@ func (e *Engine) brandProducts(um []Unmatched) [][]int32 {
 // Swaps are found by looking up every swapped spelling of the key exactly; the other
 // typos through the index with the tightest distance, so that its trigram filter
 // leaves few keys to compare.
-func (e *Engine) typos(near *mapping.Index, exact map[string][]int32, key string, skip map[int32]bool) []Suggestion {
+func (e *Engine) typos(near *mapping.Searcher, b *brandIndex, buf *[]byte, key string, skip map[int32]bool) []Suggestion {
 	var out []Suggestion
 	r := []rune(key)
 	for i := 0; i+1 < len(r); i++ {
@@ -498,7 +659,7 @@ func (e *Engine) typos(near *mapping.Index, exact map[string][]int32, key string
 			continue
 		}
 		r[i], r[i+1] = r[i+1], r[i]
-		for _, p := range exact[string(r)] {
+		for _, p := range e.productsOfKey(b, string(r), buf) {
 			if !skip[p] {
 				skip[p] = true
 				out = append(out, Suggestion{Ref: e.catalog[p].Ref, ProductID: e.catalog[p].ID, Distance: 1, Rule: SuggestSwapped})

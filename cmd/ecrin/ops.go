@@ -16,6 +16,7 @@ import (
 	"github.com/ecrin-connect/ecrin/connector/report"
 	"github.com/ecrin-connect/ecrin/connector/state"
 	"github.com/ecrin-connect/ecrin/erp"
+	"github.com/ecrin-connect/ecrin/reconcile"
 )
 
 // runArg parses the one RUN argument of approve, rollback and report.
@@ -171,7 +172,9 @@ func runPrecheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "the site's configuration (profile, brand table, shop); optional with --erp and --catalog")
 	profile := fs.String("erp", "", "ERP profile of the extract (default: the configuration's)")
-	catalogFile := fs.String("catalog", "", "a catalog JSON file (default: fetched from the shop)")
+	catalogFile := fs.String("catalog", "", "a catalog file (default: fetched from the shop): JSON (the shop's product shape), or CSV as a back office exports it,\n"+
+		"a header row then brand;ref;size;product_id, optional variant_id;ean;category;published (other columns ignored);\n"+
+		"the rows of one product_id with sizes make a declinable product; errors name file:line and the field")
 	outDir := fs.String("out", ".", "folder for the workbook and the CSV of references to rewrite")
 	lang := fs.String("lang", "fr", "language of the outputs: fr or en")
 	minRate := fs.Float64("min-rate", connector.DefaultPrecheckMinRate, "match rate needed to be ready to connect (0..1)")
@@ -211,7 +214,12 @@ func runPrecheck(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch {
 	case *catalogFile != "":
-		in.Catalog, err = connector.LoadCatalogFile(*catalogFile)
+		// Loaded while the extract is decoded; an error of it is Precheck's.
+		in.LoadCatalog = func() ([]reconcile.Product, error) {
+			c, err := connector.LoadCatalogFile(*catalogFile)
+			in.Catalog = c // for the summary below, once Precheck is done
+			return c, err
+		}
 		in.CatalogName = filepath.Base(*catalogFile)
 	case site != nil:
 		in.Catalog, err = site.Catalog(ctx)
