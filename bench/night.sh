@@ -97,7 +97,8 @@ grep -E 'pushed|report' "$work/night2.out" | sed 's/^/           /'
 printf '%-10s state.db %s bytes after night 1, +%s after night 2\n' state "$s1" "$((s2 - s1))"
 
 mkdir -p "$work/precheck"
-extra="" measure precheck "$work/ecrin" precheck --erp bijou3 --catalog "$work/data/catalog.json" --out "$work/precheck" "$work/data/extract.csv"
+extra="(catalog.json)" measure precheck "$work/ecrin" precheck --erp bijou3 --catalog "$work/data/catalog.json" --out "$work/precheck" "$work/data/extract.csv"
+extra="(catalog.csv, what pandas reads)" measure precheck "$work/ecrin" precheck --erp bijou3 --catalog "$work/data/catalog.csv" --out "$work/precheck" "$work/data/extract.csv"
 if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
 	extra="" measure pandas /usr/bin/python3 "$shared/bench/peer_pandas.py" "$work/data"
 else
