@@ -18,7 +18,20 @@ func Key(ref string) string {
 	if k, ok := asciiKey(ref); ok {
 		return k
 	}
-	ref = norm.NFKC.String(ref)
+	// Bytes that are not UTF-8 are no letter nor digit; left in, they would stop
+	// NFKC from normalising what follows them.
+	k := foldKey(norm.NFKC.String(strings.ToValidUTF8(ref, "")))
+	if !norm.NFKC.IsNormalString(k) {
+		// Upper case can give a letter NFKC writes otherwise ("ǅ" → "Ǆ" → "DŽ"):
+		// once more, so that the key of a key is itself.
+		k = foldKey(norm.NFKC.String(k))
+	}
+	return k
+}
+
+// foldKey is Key on an NFKC string: upper case, look-alikes folded, only letters
+// and digits kept.
+func foldKey(ref string) string {
 	var b strings.Builder
 	b.Grow(len(ref))
 	for _, r := range ref {
