@@ -176,6 +176,28 @@ type crashLoop struct {
 }
 
 // after is a channel closed after d.
+// whenPushing returns a channel closed delay after the run's push began (its
+// batches are journaled in dir's state file), or never when the run ends first —
+// its end is then handed back on done. A kill there falls in the push, however
+// fast the run got.
+func whenPushing(dir string, done chan error, delay time.Duration) <-chan struct{} {
+	kill := make(chan struct{})
+	go func() {
+		deadline := time.Now().Add(time.Minute)
+		for pendingBatches(dir) == 0 && time.Now().Before(deadline) {
+			select {
+			case err := <-done:
+				done <- err // finished first: hand the answer back
+				return
+			case <-time.After(25 * time.Millisecond):
+			}
+		}
+		time.Sleep(delay)
+		close(kill)
+	}()
+	return kill
+}
+
 func after(d time.Duration) <-chan struct{} {
 	ch := make(chan struct{})
 	time.AfterFunc(d, func() { close(ch) })

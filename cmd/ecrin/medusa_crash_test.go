@@ -55,9 +55,9 @@ func (m *medusaAdmin) call(method, path string, in, out any) {
 
 // TestMedusaCrashMidPush kills `ecrin run --once` with SIGKILL at random points of
 // pushes to a real Medusa server (.ci/medusa.sh) — 60 rings of 9 sizes, 600 items a
-// night in batches of 60 —, over two nights (each run is killed after a random
-// 0.7–4.7 s until 3 kills per night fell in the middle of a push, then let finish; a
-// run may finish before its kill), then checks that Medusa holds exactly the last
+// night in batches of 60 —, over two nights (each run is killed 0 to 2 s after its
+// push began, until 3 kills per night fell in the middle of a push, then let
+// finish), then checks that Medusa holds exactly the last
 // night: every size's stock and price.
 func TestMedusaCrashMidPush(t *testing.T) {
 	m := &medusaAdmin{t: t, url: os.Getenv("ECRIN_MEDUSA_URL"), key: os.Getenv("ECRIN_MEDUSA_KEY"), location: os.Getenv("ECRIN_MEDUSA_LOCATION")}
@@ -122,12 +122,13 @@ func TestMedusaCrashMidPush(t *testing.T) {
 	// is let finish: night 0 creates the stock levels, night 1 updates them all.
 	c := crashUntilDone(t, crashLoop{bin: bin, config: config, dir: dir, maxAttempts: 80, finalRun: true,
 		more: func(c crashCounts) bool { return c.completions < 2 },
-		killAt: func(c crashCounts, _ chan error) <-chan struct{} {
-			killAfter := time.Duration(700+rng.IntN(4000)) * time.Millisecond
+		killAt: func(c crashCounts, done chan error) <-chan struct{} {
 			if c.midPush >= 3*(c.completions+1) {
-				killAfter = 10 * time.Minute // let it finish
+				return make(chan struct{}) // let it finish
 			}
-			return after(killAfter)
+			// At a random point of the push: once its batches are journaled, after
+			// 0 to 2 s of sending (a night's push takes some 5 s).
+			return whenPushing(dir, done, time.Duration(rng.IntN(2000))*time.Millisecond)
 		},
 		completed: func(c crashCounts, _ time.Duration, _ string) {
 			if c.completions < 2 {

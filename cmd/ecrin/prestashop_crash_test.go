@@ -89,7 +89,6 @@ func TestCrashMidPushPrestaShop(t *testing.T) {
 	night := func(k int) {
 		dropNight(t, inbox, fmt.Sprintf("stock_2026%04d.csv", 1200+k), ringNight(k, rings, sizes, func(i int) string { return fmt.Sprintf("CR-%03d", i) }))
 	}
-	pending := func() int { return pendingBatches(dir) }
 	// checkNight checks the stock writes of the night that just completed.
 	checkNight := func(k, midPushKills int) {
 		t.Helper()
@@ -122,23 +121,10 @@ func TestCrashMidPushPrestaShop(t *testing.T) {
 		// Kill at a random point of the push: once its batches are journaled, after
 		// 0 to 0.6 s of sending (a push takes about 1.5 s).
 		killAt: func(_ crashCounts, done chan error) <-chan struct{} {
-			kill := make(chan struct{})
 			if nightMid < 3 {
-				go func() {
-					deadline := time.Now().Add(time.Minute)
-					for pending() == 0 && time.Now().Before(deadline) {
-						select {
-						case err := <-done:
-							done <- err // finished first: hand the answer back
-							return
-						case <-time.After(25 * time.Millisecond):
-						}
-					}
-					time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
-					close(kill)
-				}()
+				return whenPushing(dir, done, time.Duration(rng.IntN(600))*time.Millisecond)
 			}
-			return kill
+			return make(chan struct{}) // let it finish
 		},
 		completed: func(c crashCounts, _ time.Duration, _ string) {
 			checkNight(k, nightMid)
