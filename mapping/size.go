@@ -22,17 +22,19 @@ func NormalizeSize(s string) string {
 	if s == "" {
 		return ""
 	}
+	// Spaces go first: "tail le 52" is "taille52", whose size word then goes as
+	// it would the next time (a size normalised twice is the same).
+	s = strings.Join(strings.Fields(s), "")
 	// A leading size word or diameter sign, when a number follows.
 	for _, p := range []string{"taille", "diamètre", "diametre", "diam.", "diam", "ø", "⌀", "t."} {
-		if rest, ok := strings.CutPrefix(s, p); ok && startsWithDigit(strings.TrimSpace(rest)) {
-			s = strings.TrimSpace(rest)
+		if rest, ok := strings.CutPrefix(s, p); ok && startsWithDigit(rest) {
+			s = rest
 			break
 		}
 	}
-	if rest, ok := strings.CutPrefix(s, "t"); ok && startsWithDigit(strings.TrimSpace(rest)) {
-		s = strings.TrimSpace(rest)
+	if rest, ok := strings.CutPrefix(s, "t"); ok && startsWithDigit(rest) {
+		s = rest
 	}
-	s = strings.Join(strings.Fields(s), "")
 	num, unit := splitNumber(s)
 	if num == "" || (unit != "" && unit != "cm" && unit != "mm") {
 		return norm.NFKC.String(strings.ToUpper(s)) // again: removing spaces may have joined a letter and a mark
