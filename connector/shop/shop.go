@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -168,6 +169,15 @@ func (Secret) GoString() string { return `"[redacted]"` }
 
 // MarshalText keeps the secret out of any dump of the configuration.
 func (Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
+
+// Scrub keeps the secret out of err's text: a transport error never carries the
+// request's headers, but a proxy's message might echo the credential.
+func (s Secret) Scrub(err error) error {
+	if s == "" || err == nil || !strings.Contains(err.Error(), string(s)) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), string(s), "[redacted]"))
+}
 
 // OpenFunc opens a shop of one kind from its settings block (the whole `shop:`
 // block of the configuration; nil for none).

@@ -188,7 +188,7 @@ func (a *Adapter) once(ctx context.Context, method string, u *url.URL, body []by
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return nil, nil, scrub(err, a.secret)
+		return nil, nil, a.secret.Scrub(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
@@ -196,15 +196,6 @@ func (a *Adapter) once(ctx context.Context, method string, u *url.URL, body []by
 		return nil, nil, fmt.Errorf("read answer: %w", err)
 	}
 	return resp, data, nil
-}
-
-// scrub keeps the secret out of a transport error (it never carries the header,
-// but a proxy's message might echo it).
-func scrub(err error, secret shop.Secret) error {
-	if secret == "" || !strings.Contains(err.Error(), string(secret)) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), string(secret), "[redacted]"))
 }
 
 func statusError(request string, status int, body []byte) *StatusError {

@@ -103,7 +103,7 @@ func (a *Adapter) once(ctx context.Context, method string, u *url.URL, body []by
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return nil, nil, scrub(err, string(a.secret))
+		return nil, nil, a.secret.Scrub(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
@@ -114,14 +114,6 @@ func (a *Adapter) once(ctx context.Context, method string, u *url.URL, body []by
 		return nil, nil, fmt.Errorf("answer larger than %d MiB", maxAnswer>>20)
 	}
 	return resp, data, nil
-}
-
-// scrub keeps the secret out of a transport error.
-func scrub(err error, secret string) error {
-	if secret == "" || !strings.Contains(err.Error(), secret) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), secret, "[redacted]"))
 }
 
 // errorMessage reads PrestaShop's error answer, JSON {"errors":[{"code":…,

@@ -13,7 +13,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -155,7 +154,7 @@ func (a *Adapter) call(ctx context.Context, method, path string, query url.Value
 		return a.once(ctx, method, &u, body)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", request, scrub(err, a.secret))
+		return nil, fmt.Errorf("%s: %w", request, a.secret.Scrub(err))
 	}
 	if resp.StatusCode/100 != 2 {
 		return nil, statusError(request, resp.StatusCode, data)
@@ -188,7 +187,7 @@ func (a *Adapter) once(ctx context.Context, method string, u *url.URL, body []by
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return nil, nil, scrub(err, a.secret)
+		return nil, nil, a.secret.Scrub(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
@@ -196,15 +195,6 @@ func (a *Adapter) once(ctx context.Context, method string, u *url.URL, body []by
 		return nil, nil, fmt.Errorf("read answer: %w", err)
 	}
 	return resp, data, nil
-}
-
-// scrub keeps the secret out of an error (a transport error never carries the
-// header, but a proxy's message might echo it).
-func scrub(err error, secret shop.Secret) error {
-	if secret == "" || !strings.Contains(err.Error(), string(secret)) {
-		return err
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), string(secret), "[redacted]"))
 }
 
 func statusError(request string, status int, body []byte) *StatusError {
