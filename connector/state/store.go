@@ -32,6 +32,13 @@ type Store struct {
 // maxReaders is how many read transactions a store runs at once.
 const maxReaders = 3
 
+// readerCacheKiB is the page cache of each read connection, in KiB. The readers
+// scan (the acknowledged state, the kept catalog's parts, a run's data): a page
+// is read once per night, and SQLite's default of 2 MiB a connection only held
+// memory — 4 MiB of a 50,000-article night's 60 MB. The writer keeps the
+// default: it looks up the acknowledged state item by item.
+const readerCacheKiB = 256
+
 // Open opens (creating it if needed) the state file at path and brings its schema up
 // to date. It refuses a file written by a newer ecrin.
 func Open(ctx context.Context, path string) (*Store, error) {
@@ -53,7 +60,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))
 	}
-	readers, err := sql.Open("sqlite", dsn(path))
+	readers, err := sql.Open("sqlite", dsn(path)+fmt.Sprintf("&_pragma=cache_size(-%d)", readerCacheKiB))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, explain(err, path))

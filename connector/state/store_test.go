@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -24,19 +25,30 @@ func openTemp(t testing.TB) (*Store, string) {
 func TestOpenSetsPragmas(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	for _, tc := range []struct{ pragma, want string }{
-		{"journal_mode", "wal"},
-		{"foreign_keys", "1"},
-		{"busy_timeout", "5000"},
-		{"synchronous", "1"}, // NORMAL
-		{"user_version", fmt.Sprint(len(migrations))},
+	for _, tc := range []struct {
+		conn         *sql.DB
+		pragma, want string
+	}{
+		{s.db, "journal_mode", "wal"},
+		{s.db, "foreign_keys", "1"},
+		{s.db, "busy_timeout", "5000"},
+		{s.db, "synchronous", "1"}, // NORMAL
+		{s.db, "user_version", fmt.Sprint(len(migrations))},
+		{s.db, "cache_size", "-2000"}, // SQLite's default: the writer looks items up
+		{s.readers, "journal_mode", "wal"},
+		{s.readers, "busy_timeout", "5000"},
+		{s.readers, "cache_size", fmt.Sprint(-readerCacheKiB)},
 	} {
 		var got string
-		if err := s.db.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
+		if err := tc.conn.QueryRowContext(ctx, "PRAGMA "+tc.pragma).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		if got != tc.want {
-			t.Errorf("PRAGMA %s = %q, want %q", tc.pragma, got, tc.want)
+			who := "writer"
+			if tc.conn == s.readers {
+				who = "readers"
+			}
+			t.Errorf("%s: PRAGMA %s = %q, want %q", who, tc.pragma, got, tc.want)
 		}
 	}
 }
