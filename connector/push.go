@@ -67,13 +67,20 @@ func (s *Site) pushRun(ctx context.Context, id state.RunID, batches []state.Batc
 		return err
 	}
 	if len(batches) == 0 {
-		return s.completeRun(ctx, id)
+		return s.completeRun(ctx, id, rep)
 	}
 	if err := s.store.Journal(ctx, id, batches); err != nil {
 		return err
 	}
-	_, err := s.pushPending(ctx)
+	_, err := s.pushPending(ctx, &runReport{id, rep})
 	return err
+}
+
+// runReport is the report model of a run still in memory: the run that pushes
+// completes it without reading it back from the state file.
+type runReport struct {
+	id  state.RunID
+	rep *report.Run
 }
 
 // settleWindow is how many recent runs recover looks at for one a crash left
@@ -85,7 +92,7 @@ const settleWindow = 50
 // failed when they were cut before journaling anything (their extract is then taken
 // again). Called with the run lock held, before any new work.
 func (s *Site) recover(ctx context.Context) (resumed int, err error) {
-	if resumed, err = s.pushPending(ctx); err != nil {
+	if resumed, err = s.pushPending(ctx, nil); err != nil {
 		return resumed, err
 	}
 	runs, err := s.store.Runs(ctx, settleWindow)
@@ -102,7 +109,7 @@ func (s *Site) recover(ctx context.Context) (resumed int, err error) {
 			return resumed, err
 		}
 		if len(batches) > 0 {
-			if err := s.completeRun(ctx, r.ID); err != nil {
+			if err := s.completeRun(ctx, r.ID, nil); err != nil {
 				return resumed, err
 			}
 			continue
@@ -120,8 +127,9 @@ func (s *Site) recover(ctx context.Context) (resumed int, err error) {
 // pushPending sends every journaled batch the shop has not acknowledged yet, oldest
 // first and each with its own key, then completes the runs they belong to. It is
 // how a run pushes, and how the next start finishes a push a crash interrupted.
-// It returns how many batches it sent.
-func (s *Site) pushPending(ctx context.Context) (int, error) {
+// It returns how many batches it sent. current, when set, is the report model of
+// the run that journaled the batches just now.
+func (s *Site) pushPending(ctx context.Context, current *runReport) (int, error) {
 	pending, err := s.store.Pending(ctx)
 	if err != nil {
 		return 0, err
@@ -161,7 +169,11 @@ func (s *Site) pushPending(ctx context.Context) (int, error) {
 		s.log.Debug().Str("batch", b.Key).Int("items", len(b.Items)).Msg("batch acknowledged")
 	}
 	for _, id := range runs {
-		if err := s.completeRun(ctx, id); err != nil {
+		var rep *report.Run
+		if current != nil && current.id == id {
+			rep = current.rep
+		}
+		if err := s.completeRun(ctx, id, rep); err != nil {
 			return len(pending), err
 		}
 	}
@@ -221,8 +233,9 @@ func shopItems(rows []state.Item) []shop.Item {
 }
 
 // completeRun closes a run whose batches are all acknowledged: counts, shop
-// rejections in the report, status done.
-func (s *Site) completeRun(ctx context.Context, id state.RunID) error {
+// rejections in the report, status done. rep is the run's report model when it
+// is in memory (it is completed in place); nil reads it from the state file.
+func (s *Site) completeRun(ctx context.Context, id state.RunID, rep *report.Run) error {
 	run, err := s.store.Run(ctx, id)
 	if err != nil {
 		return err
@@ -249,19 +262,22 @@ func (s *Site) completeRun(ctx context.Context, id state.RunID) error {
 		end.Status = state.StatusDone
 	}
 	end.Finished = s.now().UTC()
-	rep, err := s.loadReport(ctx, id)
-	if err != nil {
-		s.log.Warn().Err(err).Int64("run", int64(id)).Msg("report model missing: report not written")
-		return s.store.FinishRun(ctx, id, end)
+	if rep == nil {
+		loaded, err := s.loadReport(ctx, id)
+		if err != nil {
+			s.log.Warn().Err(err).Int64("run", int64(id)).Msg("report model missing: report not written")
+			return s.store.FinishRun(ctx, id, end)
+		}
+		rep = &loaded
 	}
 	rep.Finished = end.Finished
 	rep.Counts.Pushed, rep.Counts.Rejected = end.Pushed, len(rejected)
-	rep.Rejections = rejectionsOf(rep, rejected)
+	rep.Rejections = rejectionsOf(*rep, rejected)
 	if len(rejected) > 0 {
 		s.log.Warn().Int64("run", int64(id)).Int("rejected", len(rejected)).Msg("the shop rejected some items: see the report")
 	}
 	out := Outcome{}
-	return s.finish(ctx, id, end, &rep, &out)
+	return s.finish(ctx, id, end, rep, &out)
 }
 
 // rejectionsOf names the rejected items with their reference and size.

@@ -275,10 +275,8 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 	if err != nil {
 		return fail(err)
 	}
-	out.Status, out.Pushed, out.ReportPath = run.Status, run.Pushed, s.writtenReport(rep)
-	if final, err := s.loadReport(ctx, id); err == nil {
-		out.Rejected = final.Counts.Rejected
-	}
+	// pushRun completed rep in place: its counts are the run's.
+	out.Status, out.Pushed, out.ReportPath, out.Rejected = run.Status, run.Pushed, s.writtenReport(rep), rep.Counts.Rejected
 	if approved != nil {
 		approvedEnd := approved.RunEnd
 		approvedEnd.Status, approvedEnd.Finished = state.StatusApproved, s.now().UTC()
