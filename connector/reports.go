@@ -28,9 +28,12 @@ func (s *Site) finish(ctx context.Context, id state.RunID, end state.RunEnd, rep
 	if err := s.store.FinishRun(ctx, id, end); err != nil {
 		return err
 	}
+	written := time.Now()
 	path, err := s.writeReport(*rep)
 	if err != nil {
 		s.log.Error().Err(err).Int64("run", int64(id)).Msg("report not written: the next start writes it again")
+	} else {
+		s.log.Debug().Int64("run", int64(id)).Dur("took", time.Since(written)).Msg("report written")
 	}
 	out.ReportPath = path
 	if up, ok := s.shop.(shop.Uploader); ok && s.cfg.Report.Upload {

@@ -271,6 +271,7 @@ func (s *Site) process(ctx context.Context, trigger string, ext source.Extract, 
 		log.Error().Err(err).Msg("push interrupted: the next start resumes it")
 		return out, err
 	}
+	step("push and report")
 	run, err := s.store.Run(ctx, id)
 	if err != nil {
 		return fail(err)
