@@ -14,9 +14,21 @@ import (
 // overrides it (https://go.dev/doc/gc-guide#Memory_limit).
 const nightMemoryLimit = 400 << 20
 
-// limitNightMemory sets nightMemoryLimit unless GOMEMLIMIT sets another.
+// nightGCPercent is how far the nights' heap grows past what it holds before the
+// runtime collects: 50 %, where Go's default is 100 %. A night holds its catalog,
+// its plan and the acknowledged state at once, then gives them back (run.go): at
+// 50,000 products the process peaks at 56 MB instead of 60, at no measurable cost
+// in time (bench/night.sh, 0.30–0.39 s either way); at a million the memory limit
+// governs anyway. GOGC overrides it (https://go.dev/doc/gc-guide#GOGC).
+const nightGCPercent = 50
+
+// limitNightMemory sets nightMemoryLimit and nightGCPercent unless GOMEMLIMIT and
+// GOGC set others.
 func limitNightMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(nightMemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(nightGCPercent)
 	}
 }
