@@ -87,10 +87,11 @@ func readExtractInto(ctx context.Context, r erp.Reader, name, path string, engin
 		}
 	}()
 	var waiting [][]reconcile.Line // full batches decoded before the engine was made
+	var lines lineMaker
 	batch := <-free
 	sink := erp.Sink{
 		Record: func(rec erp.Record) error {
-			batch = append(batch, lineOf(rec))
+			batch = append(batch, lines.lineOf(rec))
 			if len(batch) == lineBatch {
 				if !ready.Load() {
 					waiting = append(waiting, batch)

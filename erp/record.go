@@ -33,6 +33,21 @@ type Location struct {
 	Cell  string // workbook cell of the field at fault, e.g. "F12"; may be empty
 }
 
+// LinePrefix returns what String writes before the line number, "stock.csv:" or
+// "stock.xlsx Stock!", and false when String writes no line number (no line, or a
+// cell). Every line of a file and sheet shares it: a reader of a million lines
+// need not write a million texts.
+func (l Location) LinePrefix() (string, bool) {
+	switch {
+	case l.Line <= 0 || l.Cell != "":
+		return "", false
+	case l.Sheet != "":
+		return l.File + " " + l.Sheet + "!", true
+	default:
+		return l.File + ":", true
+	}
+}
+
 // String renders the location the way every message shows it:
 // "stock_20261122.csv:12", "stock.xlsx Stock!F12" or "stock.xlsx Stock!12".
 func (l Location) String() string {

@@ -230,7 +230,7 @@ func (e *Engine) mapBrand(erpBrand string) *brandIndex {
 
 // Add reconciles one extract line.
 func (e *Engine) Add(l Line) {
-	e.srcs.add(uint32(len(e.status)), l.Source)
+	e.srcs.addLine(uint32(len(e.status)), &l)
 	st, rule := e.add(&l)
 	switch st {
 	case LineMatched, LineRowError, LineUnknownSize:
@@ -565,15 +565,16 @@ func (e *Engine) countUnmapped(l *Line) {
 		e.unmapped[f] = a
 	}
 	a.lines++
+	src := l.Where()
 	if len(a.sources) > 0 {
-		c := compareSource(l.Source, a.sources[0])
+		c := compareSource(src, a.sources[0])
 		if c < 0 || c == 0 && l.ERPBrand < a.spelling {
 			a.spelling = l.ERPBrand
 		}
 	}
-	i, _ := slices.BinarySearchFunc(a.sources, l.Source, compareSource)
+	i, _ := slices.BinarySearchFunc(a.sources, src, compareSource)
 	if i < MaxSources {
-		a.sources = slices.Insert(a.sources, i, l.Source)
+		a.sources = slices.Insert(a.sources, i, src)
 		if len(a.sources) > MaxSources {
 			a.sources = a.sources[:MaxSources]
 		}

@@ -26,6 +26,15 @@ type sourceRun struct {
 	prefix string
 }
 
+// addLine records the source of line i, the line after the last one added.
+func (s *lineSources) addLine(i uint32, l *Line) {
+	if l.SourceLine > 0 && l.SourceLine < 1e9 {
+		s.addSplit(i, l.Source, uint32(l.SourceLine))
+		return
+	}
+	s.add(i, l.Where())
+}
+
 // add records the source of line i, the line after the last one added.
 func (s *lineSources) add(i uint32, src string) {
 	if src == "" {
@@ -41,6 +50,13 @@ func (s *lineSources) add(i uint32, src string) {
 		s.nums = append(s.nums, 0)
 		return
 	}
+	s.addSplit(i, prefix, n)
+}
+
+// addSplit records prefix followed by n, written plainly, as the source of line i;
+// n is at most 9 digits. (Whatever prefix ends with, prefix+n orders as n among
+// the lines of one prefix: a shorter number is a smaller one.)
+func (s *lineSources) addSplit(i uint32, prefix string, n uint32) {
 	if len(s.runs) == 0 || s.runs[len(s.runs)-1].prefix != prefix {
 		s.runs = append(s.runs, sourceRun{from: i, prefix: strings.Clone(prefix)})
 	}

@@ -38,3 +38,44 @@ func TestLineSourcesCompare(t *testing.T) {
 		}
 	}
 }
+
+// splitLines are lines whose reader gave the text before the number and the
+// number, some of them in shapes lineSources must keep whole.
+var splitLines = []Line{
+	{Source: "stock.csv:", SourceLine: 10}, {Source: "stock.csv:", SourceLine: 9}, {},
+	{Source: "stock.xlsx Feuil1!", SourceLine: 12}, {Source: "stock.csv:7"}, {Source: "stock.csv:", SourceLine: 7},
+	{Source: "stock2", SourceLine: 3}, {Source: "stock", SourceLine: 1234567890}, {Source: "", SourceLine: 42},
+	{Source: "b.csv:", SourceLine: 3}, {Source: "stock.csv:", SourceLine: 9}, {Source: "stock.xlsx Feuil1!", SourceLine: 2},
+	{Source: "stock.csv:10a"}, {Source: "stock0", SourceLine: 0}, {Source: "stock2", SourceLine: 10},
+	{Source: "stock0", SourceLine: 5}, {Source: "stock0", SourceLine: 10}, {Source: "stock2", SourceLine: 999999999},
+}
+
+// TestLineSourcesSplit keeps a line given as text and number as it keeps the
+// line written whole: same source back, same order, same order as the lines'.
+func TestLineSourcesSplit(t *testing.T) {
+	var split, whole lineSources
+	for i := range splitLines {
+		split.addLine(uint32(i), &splitLines[i])
+		whole.add(uint32(i), splitLines[i].Where())
+	}
+	sign := func(c int) int { return min(max(c, -1), 1) }
+	for i := range splitLines {
+		a := &splitLines[i]
+		if got, want := split.source(uint32(i)), a.Where(); got != want {
+			t.Errorf("line %d: source %q, want %q", i, got, want)
+		}
+		for j := range splitLines {
+			b := &splitLines[j]
+			want := sign(compareSource(a.Where(), b.Where()))
+			if got := sign(split.compare(uint32(i), uint32(j))); got != want {
+				t.Errorf("lineSources.compare %q, %q: %d, want %d", a.Where(), b.Where(), got, want)
+			}
+			if got := sign(whole.compare(uint32(i), uint32(j))); got != want {
+				t.Errorf("lineSources.compare of whole %q, %q: %d, want %d", a.Where(), b.Where(), got, want)
+			}
+			if got := sign(compareWhere(a, b)); got != want {
+				t.Errorf("compareWhere %q, %q: %d, want %d", a.Where(), b.Where(), got, want)
+			}
+		}
+	}
+}

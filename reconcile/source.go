@@ -45,7 +45,7 @@ func digitRun(s string) (run, rest string) {
 // compareLine orders lines by source, then by every other field, so that equal
 // sources (hand-made lines) still sort the same way every time.
 func compareLine(a, b *Line) int {
-	if c := compareSource(a.Source, b.Source); c != 0 {
+	if c := compareWhere(a, b); c != 0 {
 		return c
 	}
 	for _, p := range [...][2]string{{a.Ref, b.Ref}, {a.ERPBrand, b.ERPBrand}, {a.RawSize, b.RawSize}, {a.Label, b.Label}, {a.EAN, b.EAN}} {
@@ -86,4 +86,14 @@ func cmpBool(a, b bool) int {
 		return -1
 	}
 	return 1
+}
+
+// compareWhere orders two lines' sources as compareSource orders their texts,
+// without writing them when they share the text before their numbers: numbers
+// written plainly order as their texts do, a shorter one being a smaller one.
+func compareWhere(a, b *Line) int {
+	if a.SourceLine > 0 && b.SourceLine > 0 && a.Source == b.Source {
+		return cmpInt(a.SourceLine, b.SourceLine)
+	}
+	return compareSource(a.Where(), b.Where())
 }

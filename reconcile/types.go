@@ -20,7 +20,16 @@ type Line struct {
 	HasPrice   bool
 	Excluded   bool   // the ERP status keeps the article off the web
 	EAN        string // digits
-	Source     string // "file:line" or "file Sheet!row"
+	Source     string // "file:line" or "file Sheet!row"; with SourceLine, the text before the number ("file:")
+	SourceLine int    // when > 0, the line's number, written after Source: a reader need not write a text per line
+}
+
+// Where returns the line's source as shown: "stock.csv:12", "stock.xlsx Stock!12".
+func (l *Line) Where() string {
+	if l.SourceLine <= 0 {
+		return l.Source
+	}
+	return l.Source + strconv.Itoa(l.SourceLine)
 }
 
 // Product is a product of the web catalog that this boutique's connector manages.

@@ -112,7 +112,7 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		run.Counts.Unsuggested = len(fd.Unmatched) - f.MaxSuggested
 	}
 	for _, u := range fd.Unmatched {
-		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Source}
+		out := Unmatched{Brand: u.Line.ERPBrand, Ref: u.Line.Ref, Size: u.Line.RawSize, Qty: u.Line.Qty, Source: u.Line.Where()}
 		for _, s := range u.Suggestions {
 			out.Suggestions = append(out.Suggestions, Suggestion{Ref: s.Ref, ProductID: s.ProductID, Distance: s.Distance, Rule: s.Rule, SameBrand: !s.OtherBrand})
 		}
@@ -130,13 +130,13 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 			run.Ambiguous = append(run.Ambiguous, Ambiguous{Brand: a.Brand, Key: a.Key, Candidates: candidates})
 		}
 		for _, l := range a.Lines {
-			run.Ambiguous = append(run.Ambiguous, Ambiguous{Brand: a.Brand, Ref: l.Ref, Key: a.Key, Candidates: candidates, Source: l.Source})
+			run.Ambiguous = append(run.Ambiguous, Ambiguous{Brand: a.Brand, Ref: l.Ref, Key: a.Key, Candidates: candidates, Source: l.Where()})
 		}
 		b := brand(a.Brand)
 		b.Lines += len(a.Lines)
 	}
 	for _, c := range fd.EANConflicts {
-		run.Conflicts = append(run.Conflicts, Conflict{Source: c.Line.Source, Brand: c.Line.ERPBrand, Ref: c.Line.Ref,
+		run.Conflicts = append(run.Conflicts, Conflict{Source: c.Line.Where(), Brand: c.Line.ERPBrand, Ref: c.Line.Ref,
 			Size: c.Line.RawSize, EAN: c.GTIN, Kind: c.Kind, ByRef: productNames(c.ByRef), ByEAN: productNames(c.ByEAN)})
 	}
 	for _, u := range fd.UnmappedBrands {
@@ -146,13 +146,13 @@ func FromPlan(plan reconcile.Plan, f Facts) Run {
 		run.RowErrors = append(run.RowErrors, problem(p))
 	}
 	for _, e := range fd.RowErrors {
-		run.RowErrors = append(run.RowErrors, RowError{Source: e.Line.Source, Severity: SeverityError, Code: e.Code, Field: "size", Value: e.Line.RawSize})
+		run.RowErrors = append(run.RowErrors, RowError{Source: e.Line.Where(), Severity: SeverityError, Code: e.Code, Field: "size", Value: e.Line.RawSize})
 	}
 	for _, u := range fd.UnknownSizes {
-		run.RowErrors = append(run.RowErrors, RowError{Source: u.Line.Source, Severity: SeverityError, Code: "unknown_size", Field: "size", Value: u.Line.RawSize})
+		run.RowErrors = append(run.RowErrors, RowError{Source: u.Line.Where(), Severity: SeverityError, Code: "unknown_size", Field: "size", Value: u.Line.RawSize})
 	}
 	for _, b := range fd.BadEANs {
-		run.RowErrors = append(run.RowErrors, RowError{Source: b.Line.Source, Severity: SeverityWarning, Code: b.Code, Field: "ean", Value: b.Line.EAN})
+		run.RowErrors = append(run.RowErrors, RowError{Source: b.Line.Where(), Severity: SeverityWarning, Code: b.Code, Field: "ean", Value: b.Line.EAN})
 	}
 	for _, c := range f.Changes {
 		if c.Previous == nil || c.Previous.PriceCents == 0 || c.PriceCents == 0 || c.Previous.PriceCents == c.PriceCents {
