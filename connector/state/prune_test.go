@@ -362,6 +362,38 @@ func TestPruneGivesSpaceBack(t *testing.T) {
 	}
 }
 
+// TestPruneLeavesFewFreePages: free pages under 1/reclaimShare of the file stay
+// for the next runs' writes; past it, they are given back.
+func TestPruneLeavesFewFreePages(t *testing.T) {
+	s, _ := openTemp(t)
+	m := sim{t, s, context.Background()}
+	rep := make([]byte, 200_000) // bytes gzip cannot shrink much
+	for i := range rep {
+		rep[i] = byte(i*7919>>3) ^ byte(i)
+	}
+	for d := range 30 {
+		m.run(day0.Add(time.Duration(d)*time.Hour), StatusDone, fmt.Sprint(d), rep, items(d*100, 100, 1), 50, false)
+	}
+	m.prune(day0, Retention{RollbackRuns: 1}) // the journals and replaced values go
+	counts := func() (free, pages int64) {
+		if err := s.db.QueryRow("SELECT * FROM pragma_freelist_count, pragma_page_count").Scan(&free, &pages); err != nil {
+			t.Fatal(err)
+		}
+		return free, pages
+	}
+	// The oldest run's data goes: a thirtieth of the file.
+	st := m.prune(day0.Add(90*24*time.Hour+30*time.Minute), Retention{KeepDays: 90, RollbackRuns: 1})
+	free, pages := counts()
+	if st.Emptied != 1 || free == 0 || free*reclaimShare >= pages || st.FreedPages != 0 {
+		t.Errorf("one run of 30 emptied (%d): %d free pages of %d, %d given back; want them kept for the next writes", st.Emptied, free, pages, st.FreedPages)
+	}
+	// Ten more runs' data: a third of the file.
+	st = m.prune(day0.Add(90*24*time.Hour+10*time.Hour+30*time.Minute), Retention{KeepDays: 90, RollbackRuns: 1})
+	if free, pages := counts(); st.Emptied != 10 || free != 0 || st.FreedPages == 0 {
+		t.Errorf("ten runs emptied (%d): %d free pages of %d left, %d given back; want them all given back", st.Emptied, free, pages, st.FreedPages)
+	}
+}
+
 func fileSize(t testing.TB, path string) int64 {
 	t.Helper()
 	var n int64
