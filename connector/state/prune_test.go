@@ -337,17 +337,23 @@ func TestAutoVacuumUpgradedFile(t *testing.T) {
 	}
 }
 
-// TestPruneGivesSpaceBack: after the runs are removed, the file shrinks.
-func TestPruneGivesSpaceBack(t *testing.T) {
-	s, path := openTemp(t)
-	m := sim{t, s, context.Background()}
-	rep := make([]byte, 200_000) // bytes gzip cannot shrink much
+// thirtyRuns runs 30 times, an hour apart from day0, each with 200 KB of report
+// data that gzip cannot shrink much and 100 items.
+func (m sim) thirtyRuns() {
+	rep := make([]byte, 200_000)
 	for i := range rep {
 		rep[i] = byte(i*7919>>3) ^ byte(i)
 	}
 	for d := range 30 {
 		m.run(day0.Add(time.Duration(d)*time.Hour), StatusDone, fmt.Sprint(d), rep, items(d*100, 100, 1), 50, false)
 	}
+}
+
+// TestPruneGivesSpaceBack: after the runs are removed, the file shrinks.
+func TestPruneGivesSpaceBack(t *testing.T) {
+	s, path := openTemp(t)
+	m := sim{t, s, context.Background()}
+	m.thirtyRuns()
 	m.prune(day0, Retention{}) // checkpoint
 	before := fileSize(t, path)
 	st := m.prune(day0.Add(100*24*time.Hour), Retention{KeepDays: 90, RollbackRuns: 1})
@@ -367,13 +373,7 @@ func TestPruneGivesSpaceBack(t *testing.T) {
 func TestPruneLeavesFewFreePages(t *testing.T) {
 	s, _ := openTemp(t)
 	m := sim{t, s, context.Background()}
-	rep := make([]byte, 200_000) // bytes gzip cannot shrink much
-	for i := range rep {
-		rep[i] = byte(i*7919>>3) ^ byte(i)
-	}
-	for d := range 30 {
-		m.run(day0.Add(time.Duration(d)*time.Hour), StatusDone, fmt.Sprint(d), rep, items(d*100, 100, 1), 50, false)
-	}
+	m.thirtyRuns()
 	m.prune(day0, Retention{RollbackRuns: 1}) // the journals and replaced values go
 	counts := func() (free, pages int64) {
 		if err := s.db.QueryRow("SELECT * FROM pragma_freelist_count, pragma_page_count").Scan(&free, &pages); err != nil {
