@@ -148,7 +148,11 @@ func (s *Store) Pending(ctx context.Context) ([]PendingBatch, error) {
 // were; a batch the shop refused whole is closed by acking it with its rejections.
 func (s *Store) Ack(ctx context.Context, key string, results []ItemResult) error {
 	now := millis(time.Now())
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	answers, err := json.Marshal(answersOf(results))
+	if err != nil {
+		return fmt.Errorf("ack batch %q: %w", key, err)
+	}
+	err = s.write(ctx, func(tx *sql.Tx) error {
 		var (
 			batchID int64
 			runID   RunID
@@ -174,28 +178,35 @@ func (s *Store) Ack(ctx context.Context, key string, results []ItemResult) error
 		for _, it := range stored {
 			inBatch[it.Target()] = it
 		}
-		a, err := newAcker(ctx, tx, runID, now)
-		if err != nil {
-			return err
-		}
-		defer a.close()
+		accepted := make([]acceptedItem, 0, len(results))
 		for _, r := range results {
 			d, ok := inBatch[r.Target()]
 			if !ok {
 				return fmt.Errorf("result for %s/%s, which the batch does not hold", r.ProductID, r.VariantID)
 			}
-			if _, err := a.result.ExecContext(ctx, batchID, r.ProductID, r.VariantID, r.Accepted, r.Reason); err != nil {
-				return fmt.Errorf("record result for %s/%s: %w", r.ProductID, r.VariantID, err)
-			}
 			if r.Accepted {
-				if err := a.accept(ctx, d); err != nil {
-					return fmt.Errorf("acknowledge %s/%s: %w", r.ProductID, r.VariantID, err)
+				after, err := json.Marshal(d)
+				if err != nil {
+					return err
 				}
+				accepted = append(accepted, acceptedItem{d.ProductID, d.VariantID, d.Ref, d.Size, d.Published,
+					d.Availability, d.Quantity, d.PriceCents, d.RestockDays, string(after)})
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE batches SET status = ?, acked_ms = ? WHERE id = ?`,
-			batchAcked, now, batchID)
-		return err
+		acceptedJSON, err := json.Marshal(accepted)
+		if err != nil {
+			return err
+		}
+		// A few statements over the whole batch, run by SQLite: a statement per
+		// item from Go allocated 5 KB an item, which the nights' collector then
+		// walked through.
+		for _, st := range ackStatements {
+			if _, err := tx.ExecContext(ctx, st.query, sql.Named("batch", batchID), sql.Named("run", runID),
+				sql.Named("now", now), sql.Named("answers", answers), sql.Named("accepted", acceptedJSON)); err != nil {
+				return fmt.Errorf("%s: %w", st.what, err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("ack batch %q: %w", key, err)
@@ -203,86 +214,57 @@ func (s *Store) Ack(ctx context.Context, key string, results []ItemResult) error
 	return nil
 }
 
-// acker holds the statements of one Ack.
-type acker struct {
-	run                           RunID
-	now                           int64
-	result, get, put, keepReplace *sql.Stmt
-	publish                       *sql.Stmt
+// answer is one ItemResult as Ack hands it to SQLite: [product, variant, accepted, reason].
+type answer [4]any
+
+func answersOf(results []ItemResult) []answer {
+	out := make([]answer, len(results))
+	for i, r := range results {
+		out[i] = answer{r.ProductID, r.VariantID, r.Accepted, r.Reason}
+	}
+	return out
 }
 
-func newAcker(ctx context.Context, tx *sql.Tx, run RunID, now int64) (*acker, error) {
-	a := &acker{run: run, now: now}
-	var err error
-	prepare := func(q string) *sql.Stmt {
-		if err != nil {
-			return nil
-		}
-		var st *sql.Stmt
-		st, err = tx.PrepareContext(ctx, q)
-		return st
-	}
-	a.result = prepare(`INSERT INTO item_results (batch_id, product_id, variant_id, accepted, reason)
-		VALUES (?, ?, ?, ?, ?)`)
-	a.get = prepare(`SELECT ` + ackedColumns + ` FROM acked WHERE product_id = ? AND variant_id = ?`)
-	a.put = prepare(`INSERT INTO acked (product_id, variant_id, ref, size, published, availability,
-			quantity, price_cents, restock_days, run_id, acked_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// acceptedItem is an item the shop accepted as Ack hands it to SQLite: the Item's
+// fields in the order of its declaration, then the Item as JSON (the value the
+// run set, kept in replaced).
+type acceptedItem [10]any
+
+// ackStatements record the shop's answers to a batch, in this order. Their named
+// parameters: :batch, :run, :now (unix ms), :answers (answersOf as JSON) and
+// :accepted (the acceptedItems as JSON).
+var ackStatements = []struct{ what, query string }{
+	{"record the shop's answers", `INSERT INTO item_results (batch_id, product_id, variant_id, accepted, reason)
+		SELECT :batch, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(:answers)`},
+	// What each accepted item replaces, read before the acknowledged state
+	// changes: a reconcile.Decision as JSON, NULL when the shop had never
+	// acknowledged the target. A run that sets a target twice keeps the first
+	// value it replaced.
+	{"keep the values replaced", `INSERT INTO replaced (run_id, product_id, variant_id, before, after)
+		SELECT :run, i.value ->> 0, i.value ->> 1,
+			(SELECT json_object('product_id', a.product_id, 'variant_id', a.variant_id, 'ref', a.ref,
+				'size', a.size, 'published', json(CASE WHEN a.published THEN 'true' ELSE 'false' END),
+				'availability', a.availability, 'quantity', a.quantity, 'price_cents', a.price_cents,
+				'restock_days', a.restock_days)
+			FROM acked a WHERE a.product_id = i.value ->> 0 AND a.variant_id = i.value ->> 1),
+			i.value ->> 9
+		FROM jsonb_each(:accepted) i WHERE true
+		ON CONFLICT (run_id, product_id, variant_id) DO UPDATE SET after = excluded.after`},
+	{"acknowledge the accepted items", `INSERT INTO acked (product_id, variant_id, ref, size, published,
+			availability, quantity, price_cents, restock_days, run_id, acked_ms)
+		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+			value ->> 7, value ->> 8, :run, :now
+		FROM jsonb_each(:accepted) WHERE true
 		ON CONFLICT (product_id, variant_id) DO UPDATE SET ref = excluded.ref, size = excluded.size,
 			published = excluded.published, availability = excluded.availability,
 			quantity = excluded.quantity, price_cents = excluded.price_cents,
-			restock_days = excluded.restock_days, run_id = excluded.run_id, acked_ms = excluded.acked_ms`)
+			restock_days = excluded.restock_days, run_id = excluded.run_id, acked_ms = excluded.acked_ms`},
 	// The kept catalog follows the publications the shop accepted: kept beside
 	// the packed catalog, merged when it is read (Store.Catalog).
-	a.publish = prepare(`INSERT INTO catalog_published (id, published) VALUES (?, ?)
-		ON CONFLICT (id) DO UPDATE SET published = excluded.published`)
-	// A run that sets a target twice keeps the first value it replaced.
-	a.keepReplace = prepare(`INSERT INTO replaced (run_id, product_id, variant_id, before, after)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (run_id, product_id, variant_id) DO UPDATE SET after = excluded.after`)
-	if err != nil {
-		a.close()
-		return nil, err
-	}
-	return a, nil
-}
-
-func (a *acker) close() {
-	for _, st := range []*sql.Stmt{a.result, a.get, a.put, a.keepReplace, a.publish} {
-		if st != nil {
-			st.Close()
-		}
-	}
-}
-
-// accept makes d the acknowledged state of its target and keeps what it replaced.
-func (a *acker) accept(ctx context.Context, d Item) error {
-	var before []byte // NULL: never acknowledged
-	prev, err := scanAcked(a.get.QueryRowContext(ctx, d.ProductID, d.VariantID))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
-		return err
-	default:
-		if before, err = json.Marshal(prev); err != nil {
-			return err
-		}
-	}
-	after, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	if _, err := a.put.ExecContext(ctx, d.ProductID, d.VariantID, d.Ref, d.Size, d.Published,
-		d.Availability, d.Quantity, d.PriceCents, d.RestockDays, a.run, a.now); err != nil {
-		return err
-	}
-	if d.VariantID == "" {
-		if _, err := a.publish.ExecContext(ctx, d.ProductID, d.Published); err != nil {
-			return err
-		}
-	}
-	_, err = a.keepReplace.ExecContext(ctx, a.run, d.ProductID, d.VariantID, before, after)
-	return err
+	{"keep the accepted publications", `INSERT INTO catalog_published (id, published)
+		SELECT value ->> 0, value ->> 4 FROM jsonb_each(:accepted) WHERE value ->> 1 = ''
+		ON CONFLICT (id) DO UPDATE SET published = excluded.published`},
+	{"mark the batch acknowledged", `UPDATE batches SET status = '` + batchAcked + `', acked_ms = :now WHERE id = :batch`},
 }
 
 // RunBatches returns the journaled batches of run id, in order, with the shop's
