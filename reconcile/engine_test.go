@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/ecrin-connect/ecrin/mapping"
@@ -279,5 +280,31 @@ func TestDuplicatesSummedHighestPriceKept(t *testing.T) {
 	same := Reconcile(Input{Lines: lines[2:], Catalog: []Product{watch}})
 	if len(same.Findings.PriceConflicts) != 0 {
 		t.Errorf("one price is no conflict: %+v", same.Findings.PriceConflicts)
+	}
+}
+
+// TestPlanCatalogByID: the plan gives the catalog's indexes in id order, the order
+// of its decisions, whatever the catalog's order.
+func TestPlanCatalogByID(t *testing.T) {
+	catalog := []Product{
+		{ID: "p2", Brand: "Tissot", Ref: "B"},
+		{ID: "p10", Brand: "Tissot", Ref: "C", Declinable: true, Variants: []Variant{{ID: "v1", Size: "52"}}},
+		{ID: "p1", Brand: "Tissot", Ref: "A"},
+	}
+	plan := Reconcile(Input{Catalog: catalog, Lines: []Line{{Ref: "B", ERPBrand: "Tissot", Qty: 1, Source: "s.csv:", SourceLine: 2}}})
+	if got, want := plan.CatalogByID(), []int32{2, 1, 0}; !slices.Equal(got, want) {
+		t.Fatalf("CatalogByID = %v, want %v", got, want)
+	}
+	var ids []string
+	for _, d := range plan.Decisions {
+		if len(ids) == 0 || ids[len(ids)-1] != d.ProductID {
+			ids = append(ids, d.ProductID)
+		}
+	}
+	if want := []string{"p1", "p10", "p2"}; !slices.Equal(ids, want) {
+		t.Errorf("decisions by product %v, want %v", ids, want)
+	}
+	if (&Plan{}).CatalogByID() != nil {
+		t.Error("a plan made by hand has a catalog order")
 	}
 }

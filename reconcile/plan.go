@@ -24,7 +24,8 @@ func (e *Engine) Plan() Plan {
 	if n := e.sizesWithoutPrice(); n > 0 {
 		plan.Findings.SizesWithoutPrice = make([]SizeWithoutPrice, 0, n)
 	}
-	for _, p := range e.byID() {
+	plan.byID = e.byID()
+	for _, p := range plan.byID {
 		prod := &e.catalog[p]
 		st.Products++
 		if prod.Published {

@@ -231,7 +231,13 @@ type Plan struct {
 	MatchedBy []MatchRule
 
 	srcs *lineSources // the engine's line sources, for Source; nil for a plan made by hand
+	byID []int32      // the catalog's indexes in product id order, the Decisions' order; nil for a plan made by hand
 }
+
+// CatalogByID returns the indexes of the catalog the plan was made from, in
+// product id order (the order of its decisions): who looks products up by id
+// need not sort the catalog again. nil for a plan made by hand.
+func (p *Plan) CatalogByID() []int32 { return p.byID }
 
 // Source returns the source of line l ("stock.csv:12", "stock.xlsx Stock!12") as
 // it was added; "" for 0, or for a plan made by hand.

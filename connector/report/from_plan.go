@@ -37,7 +37,7 @@ type Facts struct {
 
 // FromPlan builds the report model of a run from its plan and facts.
 func FromPlan(plan reconcile.Plan, f Facts) Run {
-	brandOf := brandsOf(f.Catalog)
+	brandOf := brandsOf(f.Catalog, plan.CatalogByID())
 	st := plan.Stats
 	run := Run{
 		ID: f.ID, Site: f.Site, Profile: f.Profile, File: f.File, SHA256: f.SHA256,
@@ -277,8 +277,9 @@ func first(s []string) string {
 
 // brandsOf returns the brand of a product of catalog by its id ("" when not
 // there): a binary search in the catalog, which is sorted by id when it was kept
-// in the state file; otherwise in an order of it. No map of a million entries.
-func brandsOf(catalog []reconcile.Product) func(productID string) string {
+// in the state file; otherwise in order, the catalog's indexes in id order (the
+// plan's, else sorted here). No map of a million entries.
+func brandsOf(catalog []reconcile.Product, order []int32) func(productID string) string {
 	byID := func(a, b reconcile.Product) int { return strings.Compare(a.ID, b.ID) }
 	if slices.IsSortedFunc(catalog, byID) {
 		next := 0 // decisions come in the catalog's order: the product asked next is mostly there
@@ -298,11 +299,13 @@ func brandsOf(catalog []reconcile.Product) func(productID string) string {
 			return catalog[i].Brand
 		}
 	}
-	order := make([]int32, len(catalog))
-	for i := range order {
-		order[i] = int32(i)
+	if len(order) != len(catalog) {
+		order = make([]int32, len(catalog))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortStableFunc(order, func(a, b int32) int { return byID(catalog[a], catalog[b]) })
 	}
-	slices.SortFunc(order, func(a, b int32) int { return byID(catalog[a], catalog[b]) })
 	return func(id string) string {
 		if i, ok := slices.BinarySearchFunc(order, id, func(j int32, id string) int { return strings.Compare(catalog[j].ID, id) }); ok {
 			return catalog[order[i]].Brand
