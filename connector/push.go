@@ -150,9 +150,9 @@ func (s *Site) pushPending(ctx context.Context, current *runReport) (int, error)
 		if len(runs) == 0 || runs[len(runs)-1] != b.RunID {
 			runs = append(runs, b.RunID)
 		}
-		waited := time.Now()
+		waiting := time.Now()
 		results, err := next.wait()
-		waited2 := time.Now()
+		answered := time.Now()
 		if err != nil {
 			return i, fmt.Errorf("push batch %d/%d of run %d: %w", i+1, len(pending), b.RunID, err)
 		}
@@ -169,8 +169,8 @@ func (s *Site) pushPending(ctx context.Context, current *runReport) (int, error)
 			}
 			return i, err
 		}
-		s.log.Debug().Str("batch", b.Key).Int("items", len(b.Items)).Dur("waited_for_shop", waited2.Sub(waited)).
-			Dur("recorded_in", time.Since(waited2)).Msg("batch acknowledged")
+		s.log.Debug().Str("batch", b.Key).Int("items", len(b.Items)).Dur("waited_for_shop", answered.Sub(waiting)).
+			Dur("recorded_in", time.Since(answered)).Msg("batch acknowledged")
 	}
 	for _, id := range runs {
 		var rep *report.Run
